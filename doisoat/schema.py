@@ -42,6 +42,7 @@ APPLICANT_CONTACT: Final = "applicant_contact"  # địa chỉ, số điện tho
 HANDLING_AGENCY: Final = "handling_agency"  # cơ quan chủ trì giải quyết
 TRANSFERRED_DATE: Final = "transferred_date"  # chuyển hồ sơ đến cơ quan giải quyết
 NOTE: Final = "note"  # ghi chú
+RETURN_MARKS: Final = "return_marks"  # how many of Trước hạn / Đúng hạn / Quá hạn hold a date (0..3)
 
 # electronic only
 STATUS: Final = "status"  # one of STATUSES
@@ -51,19 +52,48 @@ OFFICE_RAW: Final = "office_raw"  # the export's "Đơn vị tiếp nhận" as w
 
 PAPER_COLUMNS: Final = [
     *LINEAGE_COLUMNS,
-    UNIT_CODE, UNIT_NAME, LEVEL,
-    SEQ, DOSSIER_CODE_RAW, DOSSIER_CODE, PROCEDURE_NAME, QUANTITY, APPLICANT_NAME,
-    APPLICANT_CONTACT, HANDLING_AGENCY, RECEIVED_AT, DUE_DATE, TRANSFERRED_DATE, RETURNED_DATE,
-    STATED_TIMELINESS, NOTE,
-    RAW_VALUES, PARSE_ERRORS,
+    UNIT_CODE,
+    UNIT_NAME,
+    LEVEL,
+    SEQ,
+    DOSSIER_CODE_RAW,
+    DOSSIER_CODE,
+    PROCEDURE_NAME,
+    QUANTITY,
+    APPLICANT_NAME,
+    APPLICANT_CONTACT,
+    HANDLING_AGENCY,
+    RECEIVED_AT,
+    DUE_DATE,
+    TRANSFERRED_DATE,
+    RETURNED_DATE,
+    STATED_TIMELINESS,
+    RETURN_MARKS,
+    NOTE,
+    RAW_VALUES,
+    PARSE_ERRORS,
 ]
 
 ELECTRONIC_COLUMNS: Final = [
     *LINEAGE_COLUMNS,
-    UNIT_CODE, UNIT_NAME, LEVEL,
-    DOSSIER_CODE_RAW, DOSSIER_CODE, PROCEDURE_NAME, FIELD, OFFICE_RAW, APPLICANT_NAME,
-    RECEIVED_AT, DUE_DATE, RETURNED_DATE, STATUS, STATUS_RAW, STATED_TIMELINESS, CHANNEL,
-    RAW_VALUES, PARSE_ERRORS,
+    UNIT_CODE,
+    UNIT_NAME,
+    LEVEL,
+    DOSSIER_CODE_RAW,
+    DOSSIER_CODE,
+    PROCEDURE_NAME,
+    FIELD,
+    OFFICE_RAW,
+    APPLICANT_NAME,
+    RECEIVED_AT,
+    DUE_DATE,
+    RETURNED_DATE,
+    STATUS,
+    STATUS_RAW,
+    STATED_TIMELINESS,
+    CHANNEL,
+    RAW_VALUES,
+    PARSE_ERRORS,
 ]
 
 # --- vocabularies ----------------------------------------------------------------------------
@@ -81,8 +111,16 @@ CHANNELS: Final = ("direct", "online", "post", "zalo")
 
 # TrangThaiHoSo codes 1-10 (see doisoat/data/statuses.csv).
 STATUSES: Final = (
-    "registered", "accepted", "rejected", "processing", "supplement_requested",
-    "payment_requested", "withdrawn", "stopped", "resolved", "returned",
+    "registered",
+    "accepted",
+    "rejected",
+    "processing",
+    "supplement_requested",
+    "payment_requested",
+    "withdrawn",
+    "stopped",
+    "resolved",
+    "returned",
 )
 # Statuses in which a dossier is still open: past its due date at period end, it is overdue.
 OPEN_STATUSES: Final = frozenset(
@@ -105,8 +143,16 @@ ELECTRONIC_VALUE: Final = "electronic_value"
 DETAIL: Final = "detail"
 
 MISMATCH_COLUMNS: Final = [
-    MISMATCH_ID, MISMATCH_TYPE, UNIT_CODE, DOSSIER_CODE, PAPER_REF, ELECTRONIC_REF,
-    MISMATCH_FIELD, PAPER_VALUE, ELECTRONIC_VALUE, DETAIL,
+    MISMATCH_ID,
+    MISMATCH_TYPE,
+    UNIT_CODE,
+    DOSSIER_CODE,
+    PAPER_REF,
+    ELECTRONIC_REF,
+    MISMATCH_FIELD,
+    PAPER_VALUE,
+    ELECTRONIC_VALUE,
+    DETAIL,
 ]
 
 MISSING_ELECTRONIC: Final = "missing_electronic"
@@ -119,8 +165,15 @@ DUPLICATE_PAPER: Final = "duplicate_paper"
 DUPLICATE_ELECTRONIC: Final = "duplicate_electronic"
 INVALID_RECORD: Final = "invalid_record"
 MISMATCH_TYPES: Final = (
-    MISSING_ELECTRONIC, MISSING_PAPER, TIMELINESS_CONFLICT, DATE_MISMATCH, PROCEDURE_MISMATCH,
-    APPLICANT_MISMATCH, DUPLICATE_PAPER, DUPLICATE_ELECTRONIC, INVALID_RECORD,
+    MISSING_ELECTRONIC,
+    MISSING_PAPER,
+    TIMELINESS_CONFLICT,
+    DATE_MISMATCH,
+    PROCEDURE_MISMATCH,
+    APPLICANT_MISMATCH,
+    DUPLICATE_PAPER,
+    DUPLICATE_ELECTRONIC,
+    INVALID_RECORD,
 )
 
 PERIOD_START: Final = "period_start"
@@ -135,9 +188,19 @@ PAPER_ON_TIME_RATE: Final = "paper_on_time_rate"  # fraction 0..1
 ELECTRONIC_ON_TIME_RATE: Final = "electronic_on_time_rate"
 
 SUMMARY_COLUMNS: Final = [
-    LEVEL, UNIT_CODE, UNIT_NAME, PERIOD_START, PERIOD_END, PAPER_RECEIVED, ELECTRONIC_RECEIVED,
-    RECEIVED_DIFFERENCE, PAPER_OVERDUE, ELECTRONIC_OVERDUE, OVERDUE_DIFFERENCE,
-    PAPER_ON_TIME_RATE, ELECTRONIC_ON_TIME_RATE,
+    LEVEL,
+    UNIT_CODE,
+    UNIT_NAME,
+    PERIOD_START,
+    PERIOD_END,
+    PAPER_RECEIVED,
+    ELECTRONIC_RECEIVED,
+    RECEIVED_DIFFERENCE,
+    PAPER_OVERDUE,
+    ELECTRONIC_OVERDUE,
+    OVERDUE_DIFFERENCE,
+    PAPER_ON_TIME_RATE,
+    ELECTRONIC_ON_TIME_RATE,
 ]
 # unit_code of the per-level total rows of the summary
 ALL_UNITS: Final = "*"
@@ -146,8 +209,16 @@ ALL_UNITS: Final = "*"
 SIDE: Final = "side"  # "paper" or "electronic"
 REASONS: Final = "reasons"  # "; "-joined, every reason the row failed
 QUARANTINE_COLUMNS: Final = [
-    SIDE, REF, SOURCE_FILE, SOURCE_SHA256, SOURCE_SHEET, SOURCE_ROW, UNIT_CODE, DOSSIER_CODE,
-    RAW_VALUES, REASONS,
+    SIDE,
+    REF,
+    SOURCE_FILE,
+    SOURCE_SHA256,
+    SOURCE_SHEET,
+    SOURCE_ROW,
+    UNIT_CODE,
+    DOSSIER_CODE,
+    RAW_VALUES,
+    REASONS,
 ]
 
 # --- office registry ------------------------------------------------------------------------
@@ -157,3 +228,18 @@ OFFICE_ALIASES: Final = "aliases"  # "|"-separated
 OFFICE_LEVEL: Final = "level"
 OFFICE_PARENT: Final = "parent"
 OFFICE_COLUMNS: Final = [OFFICE_CODE, OFFICE_NAME, OFFICE_ALIASES, OFFICE_LEVEL, OFFICE_PARENT]
+
+# --- breakdown: counts per dimension value (field, procedure, channel, month) ------------------
+DIMENSION: Final = "dimension"  # "field", "procedure", "channel", "month"
+DIMENSION_VALUE: Final = "value"
+SYNC_RATE: Final = "sync_rate"  # share of paper dossiers found in the software (matched), 0..1
+BREAKDOWN_COLUMNS: Final = [
+    DIMENSION,
+    DIMENSION_VALUE,
+    LEVEL,
+    UNIT_CODE,
+    PAPER_RECEIVED,
+    ELECTRONIC_RECEIVED,
+    PAPER_OVERDUE,
+    ELECTRONIC_OVERDUE,
+]

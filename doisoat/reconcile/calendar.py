@@ -118,14 +118,12 @@ def calendar_for_years(first_year: int, last_year: int) -> WorkingCalendar:
     """The calendar covering whole years, with the shipped overrides; cached."""
     holidays_, workdays = _load_overrides()
     # one spare year after, so due dates late in December resolve
-    return WorkingCalendar(
-        dt.date(first_year, 1, 1), dt.date(last_year + 1, 12, 31), holidays_, workdays
-    )
+    return WorkingCalendar(dt.date(first_year, 1, 1), dt.date(last_year + 1, 12, 31), holidays_, workdays)
 
 
 def calendar_covering(*series: pd.Series) -> WorkingCalendar:
     """The calendar covering every date in the given series (at least one year)."""
-    years = [
-        int(y) for s in series for y in pd.to_datetime(s).dt.year.dropna().unique()
-    ] or [dt.date.today().year]
+    years = [int(y) for s in series for y in pd.to_datetime(s).dt.year.dropna().unique()] or [
+        dt.date.today().year
+    ]
     return calendar_for_years(min(years) - 1, max(years))

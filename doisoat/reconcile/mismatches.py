@@ -1,0 +1,88 @@
+"""The mismatch taxonomy's rows: building them and their stable ids."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from doisoat import schema as c
+
+# Vietnamese labels of each type, for reports and the CLI.
+MISMATCH_LABELS_VI: dict[str, str] = {
+    c.MISSING_ELECTRONIC: "Có trên sổ giấy, thiếu trên phần mềm",
+    c.MISSING_PAPER: "Có trên phần mềm, thiếu trên sổ giấy",
+    c.TIMELINESS_CONFLICT: "Mâu thuẫn về tiến độ (đúng hạn/quá hạn)",
+    c.DATE_MISMATCH: "Sai lệch ngày",
+    c.PROCEDURE_MISMATCH: "Sai lệch thủ tục",
+    c.APPLICANT_MISMATCH: "Sai lệch người nộp",
+    c.DUPLICATE_PAPER: "Trùng trên sổ giấy",
+    c.DUPLICATE_ELECTRONIC: "Trùng trên phần mềm",
+    c.INVALID_RECORD: "Bản ghi không hợp lệ",
+}
+
+_HASH_KEY = "doisoat-mismatch"  # 16 bytes: pandas' hash key; changing it changes every id
+
+
+def mismatch_ids(mismatch_type: pd.Series, identity: pd.Series) -> pd.Series:
+    """Stable id of each finding: a hash of its type and the identity of the dossier(s) involved.
+
+    Identity is the office and normalised dossier code where there is one, else the row's ref, so
+    an id survives re-runs on unchanged inputs and a steward's decision stays attached to it.
+    """
+    text = mismatch_type.astype("string") + "|" + identity.astype("string")
+    h = pd.util.hash_pandas_object(text, index=False, hash_key=_HASH_KEY.ljust(16)[:16])
+    return pd.Series(["M" + format(int(v), "016x") for v in h.to_numpy()], index=text.index, dtype="string")
+
+
+def empty_mismatches() -> pd.DataFrame:
+    """A mismatch frame with no rows and the contract's columns."""
+    return pd.DataFrame({col: pd.Series(dtype="string") for col in c.MISMATCH_COLUMNS})
+
+
+def build(
+    mismatch_type: str,
+    identity: pd.Series,
+    *,
+    unit_code: pd.Series,
+    dossier_code: pd.Series | None = None,
+    paper_ref: pd.Series | None = None,
+    electronic_ref: pd.Series | None = None,
+    field: str | pd.Series | None = None,
+    paper_value: pd.Series | None = None,
+    electronic_value: pd.Series | None = None,
+    detail: pd.Series | str | None = None,
+) -> pd.DataFrame:
+    """Mismatch rows of one type; every series is aligned positionally with `identity`."""
+    n = len(identity)
+
+    def col(values: pd.Series | str | None) -> pd.Series:
+        if values is None:
+            return pd.Series([pd.NA] * n, dtype="string")
+        if isinstance(values, str):
+            return pd.Series([values] * n, dtype="string")
+        return pd.Series(values.to_numpy(), dtype="string")
+
+    types = pd.Series([mismatch_type] * n, dtype="string")
+    ident = pd.Series(identity.to_numpy(), dtype="string")
+    out = pd.DataFrame(
+        {
+            c.MISMATCH_ID: mismatch_ids(types, ident),
+            c.MISMATCH_TYPE: types,
+            c.UNIT_CODE: col(unit_code),
+            c.DOSSIER_CODE: col(dossier_code),
+            c.PAPER_REF: col(paper_ref),
+            c.ELECTRONIC_REF: col(electronic_ref),
+            c.MISMATCH_FIELD: col(field),
+            c.PAPER_VALUE: col(paper_value),
+            c.ELECTRONIC_VALUE: col(electronic_value),
+            c.DETAIL: col(detail),
+        }
+    )
+    return out
+
+
+def identity_of(unit_code: pd.Series, dossier_code: pd.Series, ref: pd.Series) -> pd.Series:
+    """Office + normalised code where a code exists, else the row's ref."""
+    u = pd.Series(unit_code.to_numpy(), dtype="string")
+    d = pd.Series(dossier_code.to_numpy(), dtype="string")
+    r = pd.Series(ref.to_numpy(), dtype="string")
+    return (u + "|" + d).fillna("ref|" + r)
