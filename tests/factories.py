@@ -29,7 +29,9 @@ def _frame(rows: list[dict[str, Any]], columns: list[str], defaults: dict[str, A
     return pd.DataFrame(data, columns=columns)
 
 
-def paper(*rows: dict[str, Any], file: str = "phuong-1_2019-01.xlsx", sheet: str = "T01-2019") -> pd.DataFrame:
+def paper(
+    *rows: dict[str, Any], file: str = "phuong-1_2019-01.xlsx", sheet: str = "T01-2019"
+) -> pd.DataFrame:
     """Paper records; row numbers count from 10 (under a Mẫu 06 header)."""
     numbered = []
     for i, r in enumerate(rows):

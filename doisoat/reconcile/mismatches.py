@@ -6,19 +6,6 @@ import pandas as pd
 
 from doisoat import schema as c
 
-# Vietnamese labels of each type, for reports and the CLI.
-MISMATCH_LABELS_VI: dict[str, str] = {
-    c.MISSING_ELECTRONIC: "Có trên sổ giấy, thiếu trên phần mềm",
-    c.MISSING_PAPER: "Có trên phần mềm, thiếu trên sổ giấy",
-    c.TIMELINESS_CONFLICT: "Mâu thuẫn về tiến độ (đúng hạn/quá hạn)",
-    c.DATE_MISMATCH: "Sai lệch ngày",
-    c.PROCEDURE_MISMATCH: "Sai lệch thủ tục",
-    c.APPLICANT_MISMATCH: "Sai lệch người nộp",
-    c.DUPLICATE_PAPER: "Trùng trên sổ giấy",
-    c.DUPLICATE_ELECTRONIC: "Trùng trên phần mềm",
-    c.INVALID_RECORD: "Bản ghi không hợp lệ",
-}
-
 _HASH_KEY = "doisoat-mismatch"  # 16 bytes: pandas' hash key; changing it changes every id
 
 

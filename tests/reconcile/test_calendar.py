@@ -48,7 +48,11 @@ def test_same_day_procedures_after_15h_are_due_next_working_day() -> None:
     cal = calendar_for_years(2019, 2019)
     received = pd.Series(pd.to_datetime(["2019-01-04 14:59", "2019-01-04 15:00", "2019-01-04 09:00"]))
     due = cal.due_dates(received, pd.Series([0, 0, 15]))
-    assert due.dt.strftime("%d/%m/%Y").tolist() == ["04/01/2019", "05/01/2019", "24/01/2019"]  # 15 days incl. Sat 05/01
+    assert due.dt.strftime("%d/%m/%Y").tolist() == [
+        "04/01/2019",
+        "05/01/2019",
+        "24/01/2019",
+    ]  # 15 days incl. Sat 05/01
 
 
 def test_working_days_between_and_missing_dates() -> None:

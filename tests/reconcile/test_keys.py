@@ -17,5 +17,7 @@ def test_normalise_code_keeps_different_codes_apart() -> None:
 
 
 def test_fold_text_removes_diacritics_case_and_punctuation() -> None:
-    s = pd.Series(["Nguyễn  Văn Đạt", "NGUYEN VAN DAT", "Nguyễn Văn Đạt\u00a0", "Nguye\u0302\u0303n Va\u0306n"])
+    s = pd.Series(
+        ["Nguyễn  Văn Đạt", "NGUYEN VAN DAT", "Nguyễn Văn Đạt\u00a0", "Nguye\u0302\u0303n Va\u0306n"]
+    )
     assert fold_text(s).tolist() == ["nguyen van dat", "nguyen van dat", "nguyen van dat", "nguyen van"]

@@ -37,7 +37,10 @@ def _reasons_of_single_bad(side: str, **bad: object) -> str:
         ({c.DOSSIER_CODE: "ABC 123"}, "dossier_code: does not match the expected pattern (ABC 123)"),
         ({c.DOSSIER_CODE: None, c.APPLICANT_NAME: None}, "neither dossier code nor applicant name"),
         ({c.UNIT_CODE: None}, "unit_code: required value missing"),
-        ({c.PARSE_ERRORS: "Hẹn trả kết quả: not a date '31/02/2019'"}, "Hẹn trả kết quả: not a date '31/02/2019'"),
+        (
+            {c.PARSE_ERRORS: "Hẹn trả kết quả: not a date '31/02/2019'"},
+            "Hẹn trả kết quả: not a date '31/02/2019'",
+        ),
     ],
 )
 def test_paper_rule(bad: dict[str, object], reason: str) -> None:

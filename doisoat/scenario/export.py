@@ -1,0 +1,71 @@
+"""The software side as the one-stop software exports it: one CSV per office, whole period.
+
+UTF-8 with BOM, comma-separated, CRLF line ends (a Windows export), header on row 1. Dates are
+text `dd/MM/yyyy HH:mm:ss`, the due date at 17:00:00, "Ngày có kết quả" empty while open.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Final
+
+import pandas as pd
+
+from doisoat import reference
+from doisoat import schema as c
+from doisoat.scenario import columns as k
+from doisoat.scenario.spec import OfficeSpec
+
+HEADERS: Final = (
+    "STT", "Mã hồ sơ", "Tên thủ tục", "Lĩnh vực", "Đơn vị tiếp nhận", "Người nộp", "Ngày tiếp nhận",
+    "Ngày hẹn trả", "Ngày có kết quả", "Trạng thái", "Tiến độ", "Hình thức nộp",
+)
+TIMELINESS_LABELS: Final = {c.EARLY: "Trước hạn", c.ON_TIME: "Đúng hạn", c.LATE: "Quá hạn"}
+FIRST_DATA_ROW: Final = 2  # the header is row 1
+_STAMP: Final = "%d/%m/%Y %H:%M:%S"
+
+
+def export_file(office: OfficeSpec) -> str:
+    """"phuong-1.csv"."""
+    return f"{office.slug}.csv"
+
+
+def layout_electronic(dossiers: pd.DataFrame, office: OfficeSpec) -> pd.DataFrame:
+    """The export rows (software dossiers plus the duplicated rows) in the software's order of
+    receipt, with the row number each lands on. A duplicated row follows its original."""
+    base = dossiers[dossiers[k.ROLE] != k.PAPER_ONLY].assign(**{k.EXTRA: False})
+    extra = dossiers[dossiers[k.FINDING] == c.DUPLICATE_ELECTRONIC].assign(**{k.EXTRA: True})
+    rows = pd.concat([base, extra], ignore_index=True)
+    rows = rows.sort_values([k.E_RECEIVED, c.DOSSIER_CODE, k.EXTRA], kind="stable", ignore_index=True)
+    rows[k.FILE] = export_file(office)
+    rows[k.ROW] = rows.index + FIRST_DATA_ROW
+    return rows
+
+
+def export_frame(rows: pd.DataFrame, office: OfficeSpec) -> pd.DataFrame:
+    """The export's cells, as text."""
+    statuses = reference.statuses().set_index("status")["label_vi"]
+    channels = reference.channels().set_index("channel")["label_vi"]
+    values = [
+        (rows[k.ROW] - FIRST_DATA_ROW + 1).astype("str"),
+        rows[c.DOSSIER_CODE],
+        rows[k.E_PROCEDURE],
+        rows[k.E_FIELD],
+        pd.Series(office.software_name, index=rows.index, dtype="str"),
+        rows[k.E_APPLICANT],
+        rows[k.E_RECEIVED].dt.strftime(_STAMP),
+        rows[k.E_DUE].dt.strftime("%d/%m/%Y") + " 17:00:00",
+        rows[k.E_RETURNED].dt.strftime(_STAMP),
+        rows[k.E_STATUS].map(statuses),
+        rows[k.E_PROGRESS].map(TIMELINESS_LABELS),
+        rows[k.E_CHANNEL].map(channels),
+    ]
+    return pd.DataFrame(dict(zip(HEADERS, [v.astype("str") for v in values], strict=True)))
+
+
+def write_export(rows: pd.DataFrame, office: OfficeSpec, folder: Path) -> Path:
+    """Write the office's export CSV."""
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / export_file(office)
+    export_frame(rows, office).to_csv(path, index=False, encoding="utf-8-sig", lineterminator="\r\n")
+    return path

@@ -1,0 +1,291 @@
+"""Software exports (CSV, or .xlsx) → canonical electronic records (schema.ELECTRONIC_COLUMNS).
+
+The layout comes from an export profile (profiles.py), chosen from the file's header. CSVs are read
+by Arrow's multi-threaded reader with every column as text, and every column is built with Arrow
+kernels, so a million-row export takes a few seconds. A file that cannot be read, or whose header
+matches no profile, is recorded as failed and the run goes on.
+"""
+
+from __future__ import annotations
+
+import csv
+import logging
+import os
+from collections.abc import Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pcsv
+
+from doisoat import schema
+from doisoat.errors import ConfigError, LayoutError, Location, UnreadableFileError
+from doisoat.sources import canonical
+from doisoat.sources.cells import render_column
+from doisoat.sources.discovery import find_files, sha256_of, warn_duplicate_names
+from doisoat.sources.jsonrows import json_objects
+from doisoat.sources.offices import OfficeRegistry, office_from_file_name
+from doisoat.sources.problems import join_messages
+from doisoat.sources.profiles import (
+    ExportProfile,
+    choose_export_profile,
+    load_export_profile,
+    shipped_export_profiles,
+)
+from doisoat.sources.result import FAILED, READ, SKIPPED, FileLog, ReadResult
+from doisoat.sources.text import clean_one, clean_text
+from doisoat.sources.workbook import open_workbook, read_grid, worksheet_names
+
+log = logging.getLogger(__name__)
+
+CSV_SUFFIXES = (".csv",)
+SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm")
+EXPORT_SUFFIXES = CSV_SUFFIXES + SPREADSHEET_SUFFIXES
+DELIMITERS = (",", ";", "\t", "|")
+# How many rows from the top of a spreadsheet export are searched for the header.
+HEADER_SEARCH_ROWS = 20
+FILE_NAME_SOURCE = "Tên tệp"
+# Bytes per CSV block: blocks are read in parallel and processed one at a time.
+CSV_BLOCK_SIZE = 16 << 20
+
+
+def read_electronic_exports(
+    electronic_dir: Path, offices: OfficeRegistry | None = None, profile: Path | None = None
+) -> ReadResult:
+    """Every export under `electronic_dir` (recursive, sorted) as canonical electronic records.
+
+    `profile` forces one export profile (a YAML file); by default the shipped profiles are tried.
+    """
+    electronic_dir = Path(electronic_dir)
+    if not electronic_dir.is_dir():
+        raise ConfigError(f"{electronic_dir}: not a directory")
+    profiles = (load_export_profile(profile),) if profile is not None else shipped_export_profiles()
+    registry = offices if offices is not None else OfficeRegistry()
+    files = FileLog()
+    tables: list[pa.Table] = []
+    paths = find_files(electronic_dir, EXPORT_SUFFIXES)
+    warn_duplicate_names(paths)
+    for path in paths:
+        location = Location(file=path.name)
+        try:
+            sha256 = sha256_of(path)
+        except OSError as exc:
+            files.fail(path, None, str(UnreadableFileError(f"cannot read the file: {exc}", location)))
+            continue
+        try:
+            if path.suffix.lower() in CSV_SUFFIXES:
+                table = _read_csv(path, sha256, profiles, registry)
+                files.sheet(path, sha256, None, table.num_rows, READ)
+                tables.append(table)
+            else:
+                tables.extend(_read_spreadsheet(path, sha256, profiles, registry, files))
+        except (UnreadableFileError, LayoutError) as exc:
+            files.fail(path, sha256, str(exc))
+    records = canonical.to_frame(tables, schema.ELECTRONIC_COLUMNS)
+    log.info("read %d electronic records from %s (%d files failed)", len(records), electronic_dir,
+             len(files.failed))
+    return ReadResult(records, *files.frames())
+
+
+# --- CSV -------------------------------------------------------------------------------------
+
+def _line(path: Path, number: int) -> bytes:
+    """The `number`-th line (1-based) of the file, b"" past the end."""
+    with path.open("rb") as fh:
+        line = b""
+        for _ in range(number):
+            line = fh.readline()
+            if not line:
+                return b""
+        return line
+
+
+def _csv_header(path: Path, row: int) -> tuple[list[str], str]:
+    """Header texts on line `row` and the delimiter they use."""
+    location = Location(file=path.name, row=row)
+    raw = _line(path, row)
+    if row == 1 and not raw.strip(b"\r\n\xef\xbb\xbf \t"):
+        size = path.stat().st_size
+        raise UnreadableFileError("empty file (no header line)" if size else "empty file (0 bytes)", location)
+    try:
+        text = raw.decode("utf-8-sig").rstrip("\r\n")
+    except UnicodeDecodeError as exc:
+        raise UnreadableFileError(
+            f"not UTF-8 text ({exc.reason} at byte {exc.start} of line {row}); legacy encodings are not "
+            "supported yet", location) from exc
+    delimiter = max(DELIMITERS, key=text.count) if any(d in text for d in DELIMITERS) else ","
+    return next(csv.reader([text], delimiter=delimiter), []), delimiter
+
+
+def _unique(headers: Sequence[str]) -> list[str]:
+    """Header texts made unique ("Ghi chú", "Ghi chú (2)") and non-blank ("Cột 3")."""
+    seen: dict[str, int] = {}
+    out = []
+    for i, header in enumerate(headers):
+        name = header or f"Cột {i + 1}"
+        seen[name] = seen.get(name, 0) + 1
+        out.append(name if seen[name] == 1 else f"{name} ({seen[name]})")
+    return out
+
+
+def _read_csv(
+    path: Path, sha256: str, profiles: Sequence[ExportProfile], registry: OfficeRegistry
+) -> pa.Table:
+    rows = sorted({p.header_row for p in profiles})
+    candidates = {row: _csv_header(path, row) for row in rows}
+    profile, header_row = choose_export_profile(
+        [(row, candidates[row][0]) for row in rows], profiles, Location(file=path.name, row=rows[0])
+    )
+    headers, delimiter = candidates[header_row]
+    names = _unique(headers)
+    try:
+        table = pcsv.read_csv(
+            path,
+            read_options=pcsv.ReadOptions(
+                column_names=names, skip_rows=header_row, block_size=CSV_BLOCK_SIZE),
+            parse_options=pcsv.ParseOptions(delimiter=delimiter, newlines_in_values=True),
+            convert_options=pcsv.ConvertOptions(
+                column_types={n: pa.string() for n in names}, null_values=[""],
+                strings_can_be_null=True, quoted_strings_can_be_null=True,
+            ),
+        )
+    except pa.ArrowInvalid as exc:
+        message = str(exc)
+        if "UTF8" in message or "UTF-8" in message:
+            message = "not UTF-8 text; legacy encodings are not supported yet"
+        raise UnreadableFileError(f"cannot parse the CSV: {message}", Location(file=path.name)) from exc
+    batches = table.to_batches() or [pa.RecordBatch.from_pylist([], schema=table.schema)]
+    starts = np.cumsum([header_row + 1] + [b.num_rows for b in batches])
+
+    def convert(i: int) -> pa.Table:  # Arrow kernels release the GIL: batches convert in parallel
+        rows = pa.array(np.arange(starts[i], starts[i + 1], dtype=np.int64))
+        return export_records(names, batches[i].columns, rows, profile, path.name, sha256, None, registry)
+
+    with ThreadPoolExecutor(max_workers=min(len(batches), os.cpu_count() or 1)) as pool:
+        return pa.concat_tables(list(pool.map(convert, range(len(batches)))))
+
+
+# --- spreadsheet exports ---------------------------------------------------------------------
+
+def _read_spreadsheet(
+    path: Path, sha256: str, profiles: Sequence[ExportProfile], registry: OfficeRegistry, files: FileLog
+) -> list[pa.Table]:
+    """Every sheet of an .xlsx export whose header (within the top rows) fits a profile."""
+    book = open_workbook(path)
+    tables: list[pa.Table] = []
+    outcomes: list[tuple[str, str, str | None, int]] = []
+    try:
+        for sheet in worksheet_names(book):
+            location = Location(file=path.name, sheet=sheet)
+            try:
+                grid = read_grid(book, sheet, location)
+                if grid.empty:
+                    raise LayoutError("empty sheet", location)
+                texts = [render_column(grid[c]) for c in grid.columns]  # once per column
+                depth = min(len(grid), HEADER_SEARCH_ROWS)
+                candidates = [(r + 1, [clean_one(t[r].as_py() or "") for t in texts]) for r in range(depth)]
+                profile, header_row = choose_export_profile(candidates, profiles, location, any_row=True)
+            except UnreadableFileError as exc:
+                outcomes.append((sheet, FAILED, exc.message, 0))
+                continue
+            except LayoutError as exc:
+                outcomes.append((sheet, SKIPPED, exc.message, 0))
+                continue
+            headers = candidates[header_row - 1][1]
+            keep = [i for i, h in enumerate(headers) if h or pc.any(texts[i][header_row:].is_valid()).as_py()]
+            names = _unique([headers[i] for i in keep])
+            columns = [texts[i][header_row:] for i in keep]
+            rows = pa.array(np.arange(header_row + 1, len(grid) + 1, dtype=np.int64))
+            table = export_records(names, columns, rows, profile, path.name, sha256, sheet, registry)
+            tables.append(table)
+            outcomes.append((sheet, READ, None, table.num_rows))
+    finally:
+        book.close()
+    if not tables:
+        reasons = "; ".join(f"sheet {s!r}: {r}" for s, _, r, _ in outcomes) or "the workbook has no worksheet"
+        for sheet, _, reason, _ in outcomes:
+            files.sheet(path, sha256, sheet, 0, FAILED, reason)
+        files.fail(path, sha256, str(LayoutError(f"no export sheet ({reasons})", Location(file=path.name))),
+                   sheet_logged=bool(outcomes))
+        return []
+    for sheet, status, reason, count in outcomes:
+        files.sheet(path, sha256, sheet, count, status, reason)
+    return tables
+
+
+# --- canonical records -----------------------------------------------------------------------
+
+def _non_empty_rows(columns: Sequence[pa.Array], length: int) -> pa.Array:
+    """True for the rows with a non-empty cell in one of `columns` (blank CSV lines such as ",,,")."""
+    filled = pc.fill_null(pa.nulls(length, pa.bool_()), False)
+    for column in columns:
+        filled = pc.or_(filled, pc.fill_null(pc.not_equal(column, ""), False))
+    return filled
+
+
+def export_records(
+    headers: Sequence[str], columns: Sequence[pa.Array], source_rows: pa.Array, profile: ExportProfile,
+    file_name: str, sha256: str, sheet: str | None, registry: OfficeRegistry,
+) -> pa.Table:
+    """Canonical electronic records from the text columns of an export (blank rows left out)."""
+    located = profile.locate(headers)
+    position = {h: i for i, h in enumerate(headers)}
+    mapped = [columns[position[h]] for f, h in located.items() if f != schema.SEQ]
+    keep = _non_empty_rows(mapped, len(source_rows))
+    if not pc.all(keep).as_py():
+        columns = [pc.filter(c, keep) for c in columns]
+        source_rows = pc.filter(source_rows, keep)
+    n = len(source_rows)
+    cell: Mapping[str, pa.Array] = {f: columns[position[h]] for f, h in located.items()}
+    header: Mapping[str, str] = located
+    out: dict[str, pa.Array] = {}
+    messages: list[pa.Array] = []
+
+    out[schema.SOURCE_FILE] = canonical.constant(file_name, n)
+    out[schema.SOURCE_SHA256] = canonical.constant(sha256, n)
+    out[schema.SOURCE_SHEET] = canonical.constant(sheet, n)
+    out[schema.SOURCE_ROW] = source_rows
+    prefix = f"{file_name}#" if sheet is None else f"{file_name}!{sheet}#"
+    out[schema.REF] = pc.binary_join_element_wise(prefix, pc.cast(source_rows, pa.string()), "")
+
+    def raw(field: str) -> pa.Array:
+        return canonical.raw_text(cell[field]) if field in cell else canonical.nulls(field, n)
+
+    out[schema.DOSSIER_CODE_RAW] = raw(schema.DOSSIER_CODE)
+    out[schema.DOSSIER_CODE] = canonical.dossier_codes(out[schema.DOSSIER_CODE_RAW])
+    for field in (schema.PROCEDURE_NAME, schema.FIELD, schema.APPLICANT_NAME):
+        out[field] = clean_text(cell[field]) if field in cell else canonical.nulls(field, n)
+    dates = ((schema.RECEIVED_AT, False), (schema.DUE_DATE, True), (schema.RETURNED_DATE, True))
+    for field, midnight in dates:
+        if field in cell:
+            out[field], message = canonical.datetimes(cell[field], header[field], midnight=midnight,
+                                                      formats=profile.date_formats)
+            messages.append(message)
+        else:
+            out[field] = canonical.nulls(field, n)
+    out[schema.STATUS_RAW] = raw(schema.STATUS)
+    for field in (schema.STATUS, schema.STATED_TIMELINESS, schema.CHANNEL):
+        if field in cell:
+            out[field], message = canonical.vocabulary(cell[field], profile.vocabularies.get(field, {}),
+                                                       header[field])
+            messages.append(message)
+        else:
+            out[field] = canonical.nulls(field, n)
+    if schema.STATED_TIMELINESS not in cell:
+        out[schema.STATED_TIMELINESS] = canonical.timeliness_from_dates(
+            out[schema.RETURNED_DATE], out[schema.DUE_DATE])
+
+    out[schema.OFFICE_RAW] = raw(schema.OFFICE_RAW)
+    if schema.OFFICE_RAW in cell:
+        names, source = out[schema.OFFICE_RAW], header[schema.OFFICE_RAW]
+    else:
+        names, source = canonical.constant(office_from_file_name(file_name), n), FILE_NAME_SOURCE
+    units, office_message = canonical.resolve_offices(names, registry, source)
+    out.update(units)
+    messages.append(office_message)
+
+    out[schema.RAW_VALUES] = json_objects(headers, columns, n)
+    out[schema.PARSE_ERRORS] = join_messages(messages, n)
+    return pa.table({c: out[c] for c in schema.ELECTRONIC_COLUMNS})

@@ -1,0 +1,60 @@
+"""`raw_values`: one JSON object {header text: cell text} per row, assembled with Arrow string kernels.
+
+pandas' `to_json` takes ~16 s for a million 12-column rows; escaping and joining the columns as
+Arrow strings takes a fraction of that. Output is what `json.dumps(..., ensure_ascii=False)` would
+accept back: quotes, backslashes and control characters escaped, nulls written as `null`.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from doisoat.sources.text import utf8_bytes
+
+_SIMPLE_ESCAPES = [("\\", "\\\\"), ('"', '\\"'), ("\n", "\\n"), ("\r", "\\r"), ("\t", "\\t")]
+_OTHER_CONTROLS = [chr(c) for c in range(0x20) if chr(c) not in "\n\r\t"]
+_HAS_OTHER_CONTROL = "[" + "".join(f"\\x{{{ord(c):02X}}}" for c in _OTHER_CONTROLS) + "]"
+
+
+def _needs_escape(values: pa.Array) -> bool:
+    raw, _ = utf8_bytes(values)
+    return bool(np.any((raw < 0x20) | (raw == ord('"')) | (raw == ord("\\"))))
+
+
+def _escaped(values: pa.Array) -> pa.Array:
+    """Values escaped for the inside of a JSON string literal."""
+    if _needs_escape(values):  # a byte scan; the replacements run only when something needs them
+        for raw, escaped in _SIMPLE_ESCAPES:
+            values = pc.replace_substring(values, raw, escaped)
+        if pc.any(pc.match_substring_regex(values, _HAS_OTHER_CONTROL)).as_py():
+            for char in _OTHER_CONTROLS:
+                values = pc.replace_substring(values, char, f"\\u{ord(char):04x}")
+    return values
+
+
+def json_objects(keys: Sequence[str], columns: Sequence[pa.Array], length: int) -> pa.Array:
+    """One JSON object per row mapping each key to the row's value in the matching column.
+
+    The literal parts (keys, quotes) are merged into the separators of one element-wise join; only
+    columns with nulls need a per-row choice between a quoted value and `null`.
+    """
+    if not keys:
+        return pa.array(["{}"] * length, pa.string())
+    pieces: list[pa.Array | str] = []
+    literal = "{"
+    for i, (key, column) in enumerate(zip(keys, columns, strict=True)):
+        literal += ("," if i else "") + json.dumps(key, ensure_ascii=False) + ":"
+        values = _escaped(column)
+        if column.null_count:
+            pieces += [literal, pc.fill_null(pc.binary_join_element_wise('"', values, '"', ""), "null")]
+            literal = ""
+        else:
+            pieces += [literal + '"', values]
+            literal = '"'
+    pieces.append(literal + "}")
+    return pc.binary_join_element_wise(*pieces, "")

@@ -1,0 +1,234 @@
+"""Paper ledgers (form Mẫu số 06 typed into Excel) → canonical paper records (schema.PAPER_COLUMNS).
+
+Per workbook: every worksheet is rendered to text (cells.py), its layout located (ledger_layout.py)
+and its data rows turned into canonical columns with Arrow kernels (canonical.py). A sheet without
+a ledger header is skipped; a workbook without any ledger sheet, or that cannot be opened, is
+recorded as failed and the run goes on. Bad cells never drop a row: they become NA plus a message
+in `parse_errors`.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from doisoat import schema
+from doisoat.errors import ConfigError, LayoutError, Location, UnreadableFileError
+from doisoat.sources import canonical
+from doisoat.sources.cells import render_column
+from doisoat.sources.discovery import find_files, sha256_of, warn_duplicate_names
+from doisoat.sources.jsonrows import json_objects
+from doisoat.sources.ledger_layout import LedgerColumn, LedgerLayout, locate_ledger
+from doisoat.sources.offices import OfficeRegistry, office_from_file_name
+from doisoat.sources.problems import cell_message, join_messages
+from doisoat.sources.profiles import RETURN_COLUMNS, LedgerProfile, ledger_profile
+from doisoat.sources.result import FAILED, READ, SKIPPED, FileLog, ReadResult
+from doisoat.sources.text import clean_text, fold_text
+from doisoat.sources.workbook import open_workbook, read_grid, worksheet_names
+
+log = logging.getLogger(__name__)
+
+LEDGER_SUFFIXES = (".xlsx", ".xlsm")
+# Where the office name came from, as named in parse_errors.
+TITLE_SOURCE = "Tiêu đề sổ"
+FILE_NAME_SOURCE = "Tên tệp"
+RETURN_GROUP = "Trả kết quả"
+_TEXT_FIELDS = (schema.PROCEDURE_NAME, schema.APPLICANT_NAME, schema.APPLICANT_CONTACT,
+                schema.HANDLING_AGENCY, schema.NOTE)
+
+
+def read_paper_ledgers(paper_dir: Path, offices: OfficeRegistry | None = None) -> ReadResult:
+    """Every ledger workbook under `paper_dir` (recursive, sorted) as canonical paper records."""
+    paper_dir = Path(paper_dir)
+    if not paper_dir.is_dir():
+        raise ConfigError(f"{paper_dir}: not a directory")
+    registry = offices if offices is not None else OfficeRegistry()
+    profile = ledger_profile()
+    files = FileLog()
+    tables: list[pa.Table] = []
+    paths = find_files(paper_dir, LEDGER_SUFFIXES)
+    warn_duplicate_names(paths)
+    for path in paths:
+        tables.extend(_read_workbook(path, profile, registry, files))
+    records = canonical.to_frame(tables, schema.PAPER_COLUMNS)
+    log.info("read %d paper records from %s (%d files failed)", len(records), paper_dir, len(files.failed))
+    return ReadResult(records, *files.frames())
+
+
+def _read_workbook(
+    path: Path, profile: LedgerProfile, registry: OfficeRegistry, files: FileLog
+) -> list[pa.Table]:
+    location = Location(file=path.name)
+    try:
+        sha256 = sha256_of(path)
+    except OSError as exc:
+        files.fail(path, None, str(UnreadableFileError(f"cannot read the file: {exc}", location)))
+        return []
+    try:
+        book = open_workbook(path)
+    except UnreadableFileError as exc:
+        files.fail(path, sha256, str(exc))
+        return []
+    tables: list[pa.Table] = []
+    outcomes: list[tuple[str, str, str | None, int]] = []  # sheet, status, reason, rows
+    try:
+        for sheet in worksheet_names(book):
+            sheet_location = Location(file=path.name, sheet=sheet)
+            try:
+                grid = read_grid(book, sheet, sheet_location)
+                texts = [render_column(grid[c]) for c in grid.columns]  # once per column
+                layout = locate_ledger(texts, profile, sheet_location)
+            except UnreadableFileError as exc:
+                outcomes.append((sheet, FAILED, exc.message, 0))
+                continue
+            except LayoutError as exc:
+                outcomes.append((sheet, SKIPPED, exc.message, 0))
+                continue
+            table = sheet_records(texts, layout, path.name, sha256, sheet, registry, profile)
+            tables.append(table)
+            outcomes.append((sheet, READ, None, table.num_rows))
+    finally:
+        book.close()
+    if not tables:
+        detail = "; ".join(f"sheet {s!r}: {r}" for s, _, r, _ in outcomes) or "the workbook has no worksheet"
+        for sheet, _, reason, _ in outcomes:
+            files.sheet(path, sha256, sheet, 0, FAILED, reason)
+        files.fail(path, sha256, str(LayoutError(f"no ledger sheet ({detail})", location)),
+                   sheet_logged=bool(outcomes))
+        return []
+    for sheet, status, reason, rows in outcomes:
+        files.sheet(path, sha256, sheet, rows, status, reason)
+    return tables
+
+
+def _record_rows(texts: Sequence[pa.Array], layout: LedgerLayout) -> pa.Array:
+    """Grid positions of the data rows holding something besides the STT."""
+    start, end = layout.first_data_row, layout.end_row
+    filled = pc.fill_null(pa.nulls(end - start, pa.bool_()), False)
+    for column in layout.columns:
+        if column.field is not None and column.field != schema.SEQ:
+            filled = pc.or_(filled, clean_text(texts[column.index][start:end]).is_valid())
+    return pc.add(pc.indices_nonzero(filled), start)
+
+
+def sheet_records(
+    texts: Sequence[pa.Array], layout: LedgerLayout, file_name: str, sha256: str, sheet: str,
+    registry: OfficeRegistry, profile: LedgerProfile,
+) -> pa.Table:
+    """The canonical records of one ledger sheet (office included) as an Arrow table."""
+    rows = _record_rows(texts, layout)
+    n = len(rows)
+    cells = {c.index: pc.take(texts[c.index], rows) for c in layout.columns}
+    by_field = layout.fields()
+
+    def first(field: str) -> LedgerColumn | None:
+        found = by_field.get(field)
+        return found[0] if found else None
+
+    out: dict[str, pa.Array] = {}
+    messages: list[pa.Array] = []
+    excel_row = pc.add(pc.cast(rows, pa.int64()), 1)
+    out[schema.SOURCE_FILE] = canonical.constant(file_name, n)
+    out[schema.SOURCE_SHA256] = canonical.constant(sha256, n)
+    out[schema.SOURCE_SHEET] = canonical.constant(sheet, n)
+    out[schema.SOURCE_ROW] = excel_row
+    out[schema.REF] = pc.binary_join_element_wise(
+        f"{file_name}!{sheet}!", pc.cast(excel_row, pa.string()), "")
+
+    seq = first(schema.SEQ)
+    out[schema.SEQ] = clean_text(cells[seq.index]) if seq else canonical.nulls(schema.SEQ, n)
+    code = first(schema.DOSSIER_CODE)
+    raw_code = canonical.raw_text(cells[code.index]) if code else canonical.nulls(schema.DOSSIER_CODE_RAW, n)
+    out[schema.DOSSIER_CODE_RAW] = raw_code
+    out[schema.DOSSIER_CODE] = canonical.dossier_codes(raw_code)
+    for field in _TEXT_FIELDS:
+        out[field] = canonical.joined_text([cells[c.index] for c in by_field.get(field, [])], n)
+
+    quantity = first(schema.QUANTITY)
+    if quantity:
+        out[schema.QUANTITY], message = canonical.quantities(cells[quantity.index], quantity.header)
+        messages.append(message)
+    else:
+        out[schema.QUANTITY] = canonical.nulls(schema.QUANTITY, n)
+    dates = ((schema.RECEIVED_AT, False), (schema.DUE_DATE, True), (schema.TRANSFERRED_DATE, True))
+    for field, midnight in dates:
+        column = first(field)
+        if column:
+            out[field], message = canonical.datetimes(cells[column.index], column.header, midnight=midnight)
+            messages.append(message)
+        else:
+            out[field] = canonical.nulls(field, n)
+    returned, stated, marks, return_messages = _returns(cells, by_field, n, profile)
+    out[schema.RETURNED_DATE], out[schema.STATED_TIMELINESS] = returned, stated
+    out[schema.RETURN_MARKS] = marks
+    messages.extend(return_messages)
+
+    if layout.office_title:
+        office_text, office_source = layout.office_title, TITLE_SOURCE
+    else:
+        office_text, office_source = office_from_file_name(file_name), FILE_NAME_SOURCE
+    office = canonical.constant(office_text, n)
+    units, office_message = canonical.resolve_offices(office, registry, office_source)
+    out.update(units)
+    messages.append(office_message)
+
+    out[schema.RAW_VALUES] = json_objects(
+        [c.header for c in layout.columns], [canonical.raw_text(cells[c.index]) for c in layout.columns], n
+    )
+    out[schema.PARSE_ERRORS] = join_messages(messages, n)
+    return pa.table({c: out[c] for c in schema.PAPER_COLUMNS})
+
+
+def _returns(
+    cells: Mapping[int, pa.Array], by_field: Mapping[str, list[LedgerColumn]], n: int, profile: LedgerProfile
+) -> tuple[pa.Array, pa.Array, pa.Array, list[pa.Array]]:
+    """returned_date, stated_timeliness, return_marks and messages.
+
+    With Trước hạn / Đúng hạn / Quá hạn columns: the date comes from the first of them holding a
+    date (else the first holding a tick mark), the timeliness from that column, the marks count the
+    filled ones. With a single return-date column: its date, no stated timeliness, marks 0/1.
+    """
+    split = [(by_field[f][0], timeliness) for f, timeliness in RETURN_COLUMNS.items() if f in by_field]
+    single = by_field.get(schema.RETURNED_DATE)
+    if not split:
+        if not single:
+            return (canonical.nulls(schema.RETURNED_DATE, n), canonical.nulls(schema.STATED_TIMELINESS, n),
+                    canonical.nulls(schema.RETURN_MARKS, n), [])
+        dates, message = canonical.datetimes(cells[single[0].index], single[0].header, midnight=True)
+        marks = pc.cast(clean_text(cells[single[0].index]).is_valid(), pa.int64())
+        return dates, canonical.nulls(schema.STATED_TIMELINESS, n), marks, [message]
+
+    ticks = pa.array(sorted(profile.tick_marks), pa.string())
+    returned = canonical.nulls(schema.RETURNED_DATE, n)
+    dated = pc.fill_null(pa.nulls(n, pa.bool_()), False)  # a date was taken from an earlier column
+    stated_by_date = stated_by_value = canonical.nulls(schema.STATED_TIMELINESS, n)
+    kept_by_date = kept_by_value = pa.nulls(n, pa.string())
+    marks = pa.array([0] * n, pa.int64())
+    messages = []
+    for column, timeliness in split:
+        text = clean_text(cells[column.index])
+        filled = pc.fill_null(text.is_valid(), False)
+        tick = pc.fill_null(pc.is_in(fold_text(text), value_set=ticks), False)
+        dates, _ = canonical.datetimes(text, column.header, midnight=True)
+        has_date = pc.fill_null(dates.is_valid(), False)
+        not_a_date = pc.and_(filled, pc.invert(pc.or_(has_date, tick)))
+        messages.append(cell_message(not_a_date, column.header, canonical.NOT_A_DATE, text))
+        take_date = pc.and_(has_date, pc.invert(dated))
+        returned = pc.if_else(take_date, dates, returned)
+        stated_by_date = pc.if_else(take_date, timeliness, stated_by_date)
+        kept_by_date = pc.if_else(take_date, column.header, kept_by_date)
+        dated = pc.or_(dated, has_date)
+        take_value = pc.and_(filled, stated_by_value.is_null())
+        stated_by_value = pc.if_else(take_value, timeliness, stated_by_value)
+        kept_by_value = pc.if_else(take_value, column.header, kept_by_value)
+        marks = pc.add(marks, pc.cast(filled, pa.int64()))
+    names = " / ".join(column.header for column, _ in split)
+    kept = pc.coalesce(kept_by_date, kept_by_value)
+    several = pc.greater(marks, 1)
+    note = pc.binary_join_element_wise(f"{RETURN_GROUP}: more than one of {names} filled; kept ", kept, "")
+    messages.append(pc.if_else(several, note, pa.scalar(None, pa.string())))
+    return returned, pc.coalesce(stated_by_date, stated_by_value), marks, messages

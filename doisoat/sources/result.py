@@ -1,0 +1,65 @@
+"""What a read returns: the canonical records plus a log of every file (and sheet) looked at."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+log = logging.getLogger(__name__)
+
+FILE = "file"
+SHA256 = "sha256"
+SHEET = "sheet"
+ROWS_READ = "rows_read"
+STATUS = "status"
+REASON = "reason"
+FILES_COLUMNS = [FILE, SHA256, SHEET, ROWS_READ, STATUS, REASON]
+FAILED_COLUMNS = [FILE, SHA256, REASON]
+
+READ = "read"
+SKIPPED = "skipped"
+FAILED = "failed"
+
+
+@dataclass(frozen=True)
+class ReadResult:
+    """Canonical records, one row per file+sheet looked at, and the files that could not be read."""
+
+    records: pd.DataFrame  # schema.PAPER_COLUMNS or schema.ELECTRONIC_COLUMNS, in order
+    files: pd.DataFrame  # FILES_COLUMNS
+    failed: pd.DataFrame  # FAILED_COLUMNS
+
+
+@dataclass
+class FileLog:
+    """Collects the `files` and `failed` rows while files are read."""
+
+    files: list[dict[str, object]] = field(default_factory=list)
+    failed: list[dict[str, object]] = field(default_factory=list)
+
+    def sheet(self, path: Path, sha256: str | None, sheet: str | None, rows: int, status: str,
+              reason: str | None = None) -> None:
+        """Record one file+sheet (sheet None for CSV or a file that could not be opened)."""
+        self.files.append({FILE: path.name, SHA256: sha256, SHEET: sheet, ROWS_READ: rows,
+                           STATUS: status, REASON: reason})
+        if status == SKIPPED:
+            log.info("%s, sheet %r skipped: %s", path.name, sheet, reason)
+
+    def fail(self, path: Path, sha256: str | None, reason: str, sheet_logged: bool = False) -> None:
+        """Record a file that could not be read at all (and its `files` row unless already logged)."""
+        if not sheet_logged:
+            self.sheet(path, sha256, None, 0, FAILED, reason)
+        self.failed.append({FILE: path.name, SHA256: sha256, REASON: reason})
+        log.warning("%s could not be read: %s", path, reason)
+
+    def frames(self) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """The `files` and `failed` frames."""
+        files = pd.DataFrame(self.files, columns=FILES_COLUMNS)
+        files[ROWS_READ] = files[ROWS_READ].astype("int64")
+        for column in (FILE, SHA256, SHEET, STATUS, REASON):
+            files[column] = files[column].astype("str")
+        failed = pd.DataFrame(self.failed, columns=FAILED_COLUMNS).astype("str")
+        return files, failed

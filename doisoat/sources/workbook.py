@@ -1,0 +1,63 @@
+"""Opening spreadsheets with calamine, turning every failure into an `UnreadableFileError` whose
+message says what is wrong with the file (empty, encrypted, corrupt, not a spreadsheet)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import python_calamine as calamine
+
+from doisoat.errors import Location, UnreadableFileError
+
+_OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # compound document: .xls, or an encrypted .xlsx
+_ZIP = b"PK\x03\x04"
+_ENCRYPTION_STREAM = "EncryptionInfo".encode("utf-16-le")
+_HEAD = 1 << 16
+
+
+def _diagnose(path: Path, error: Exception) -> str:
+    """Why `path` could not be opened, in words."""
+    try:
+        size = path.stat().st_size
+        with path.open("rb") as fh:
+            head = fh.read(_HEAD)
+    except OSError as exc:
+        return f"cannot read the file: {exc.strerror or exc}"
+    if size == 0:
+        return "empty file (0 bytes)"
+    if isinstance(error, calamine.PasswordError) or (head.startswith(_OLE2) and _ENCRYPTION_STREAM in head):
+        return "password-protected (encrypted) workbook"
+    if head.startswith(_ZIP):
+        return f"corrupt workbook (damaged zip archive: {error})"
+    if head.startswith(_OLE2):
+        return f"unreadable legacy workbook: {error}"
+    return f"not a spreadsheet ({type(error).__name__}: {error})"
+
+
+def open_workbook(path: Path) -> calamine.CalamineWorkbook:
+    """The workbook at `path`; UnreadableFileError saying why when it cannot be opened."""
+    try:
+        return calamine.CalamineWorkbook.from_path(str(path))
+    except Exception as exc:  # calamine raises several unrelated types; all mean "cannot open"
+        raise UnreadableFileError(_diagnose(Path(path), exc), Location(file=Path(path).name)) from exc
+
+
+def worksheet_names(book: calamine.CalamineWorkbook) -> list[str]:
+    """Names of the worksheets (chart and dialog sheets left out), in workbook order."""
+    names = []
+    for meta in book.sheets_metadata:
+        if meta.typ == calamine.SheetTypeEnum.WorkSheet:
+            names.append(meta.name)
+    return names
+
+
+def read_grid(book: calamine.CalamineWorkbook, sheet: str, location: Location) -> pd.DataFrame:
+    """The sheet as an object frame whose row i is Excel row i + 1 and column j is column j + 1
+    (empty cells are "")."""
+    try:
+        rows: list[list[Any]] = book.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
+    except Exception as exc:  # a damaged part of the archive surfaces only when the sheet is read
+        raise UnreadableFileError(f"sheet cannot be read: {exc}", location) from exc
+    return pd.DataFrame(rows, dtype=object)
