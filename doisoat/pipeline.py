@@ -144,9 +144,3 @@ def derive_period(inputs: Inputs, start: dt.date | None = None, end: dt.date | N
         end or received.max().date(),
     )
 
-
-def redact_url(url: str) -> str:
-    """A database URL safe to print: the password hidden."""
-    from sqlalchemy.engine import make_url
-
-    return make_url(url).render_as_string(hide_password=True)

@@ -221,6 +221,22 @@ QUARANTINE_COLUMNS: Final = [
     REASONS,
 ]
 
+# --- input files: one row per file (and sheet) a run looked at ------------------------------
+FILE_SIDE: Final = "side"  # "paper" or "electronic"
+FILE_NAME: Final = "file"
+FILE_SHA256: Final = "sha256"
+FILE_SHEET: Final = "sheet"
+FILE_ROWS_READ: Final = "rows_read"
+FILE_STATUS: Final = "status"  # one of FILE_STATUSES
+FILE_REASON: Final = "reason"
+FILES_COLUMNS: Final = [
+    FILE_SIDE, FILE_NAME, FILE_SHA256, FILE_SHEET, FILE_ROWS_READ, FILE_STATUS, FILE_REASON,
+]
+FILE_READ: Final = "read"
+FILE_SKIPPED: Final = "skipped"
+FILE_FAILED: Final = "failed"
+FILE_STATUSES: Final = (FILE_READ, FILE_SKIPPED, FILE_FAILED)
+
 # --- office registry ------------------------------------------------------------------------
 OFFICE_CODE: Final = "code"
 OFFICE_NAME: Final = "name"

@@ -80,8 +80,9 @@ def print_summary(summary: object, title: str) -> None:
             format_percent(r[c.ELECTRONIC_ON_TIME_RATE]),
             style="bold" if is_level else None,
         )
-    # never let a narrow (or piped, 80-column) console cut a figure
-    console.print(table, width=max(console.width, 160))
+    # never let a narrow (or piped, 80-column) console cut a figure: print at least 150 wide
+    wide = Console(width=max(console.width, 150), force_terminal=console.is_terminal)
+    wide.print(table)
 
 
 def _run_flow(**kwargs: object) -> object:

@@ -24,6 +24,7 @@ from doisoat.reconcile.config import ReconcileConfig
 from doisoat.reconcile.engine import reconcile
 from doisoat.reconcile.result import Period, ReconcileResult
 from doisoat.reports import ReportPaths, RunInfo, write_reports
+from doisoat.reports.privacy import redact_url
 
 
 def _transient_only(task: Any, task_run: Any, state: Any) -> bool:
@@ -172,7 +173,7 @@ def nightly_reconciliation(
             generated_at=started,
             paper_dir=str(paper_dir),
             electronic_dir=str(electronic_dir),
-            warehouse_url=pipeline.redact_url(url),
+            warehouse_url=redact_url(url),
         )
         paths = report_task(result, checked, inputs, info, out)
     except Exception as exc:

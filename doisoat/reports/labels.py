@@ -11,27 +11,19 @@ from typing import Final
 from doisoat import schema
 from doisoat.reconcile.timeliness import TIMELINESS_LABELS_VI
 
-# --- columns of the `files` frame handed to write_reports (not in schema.py) ------------------
-FILE_SIDE: Final = "side"
-FILE_NAME: Final = "file"
-FILE_SHA256: Final = "sha256"
-FILE_SHEET: Final = "sheet"
-FILE_ROWS_READ: Final = "rows_read"
-FILE_STATUS: Final = "status"
-FILE_REASON: Final = "reason"
-FILES_COLUMNS: Final = [
-    FILE_SIDE,
+# --- columns of the `files` frame handed to write_reports: defined in schema.py ----------------
+from doisoat.schema import (
+    FILE_FAILED,
     FILE_NAME,
+    FILE_READ,
+    FILE_REASON,
+    FILE_ROWS_READ,
     FILE_SHA256,
     FILE_SHEET,
-    FILE_ROWS_READ,
+    FILE_SIDE,
+    FILE_SKIPPED,
     FILE_STATUS,
-    FILE_REASON,
-]
-
-FILE_READ: Final = "read"
-FILE_SKIPPED: Final = "skipped"
-FILE_FAILED: Final = "failed"
+)
 
 # --- vocabularies -------------------------------------------------------------------------------
 MISMATCH_TYPE_LABELS: Final[dict[str, str]] = {

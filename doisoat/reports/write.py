@@ -13,7 +13,6 @@ import pandas as pd
 
 from doisoat import schema
 from doisoat.reconcile.result import ReconcileResult
-from doisoat.reports import labels
 from doisoat.reports.csv_outputs import write_matches_csv, write_mismatches_csv, write_summary_csv
 from doisoat.reports.html_report import render_html
 from doisoat.reports.outputs import ReportPaths, RunInfo
@@ -49,7 +48,7 @@ def write_reports(
     started = time.perf_counter()
     out_dir.mkdir(parents=True, exist_ok=True)
     quarantine = quarantine.reindex(columns=schema.QUARANTINE_COLUMNS)
-    files = files.reindex(columns=labels.FILES_COLUMNS)
+    files = files.reindex(columns=schema.FILES_COLUMNS)
     paths = ReportPaths(
         summary_csv=write_summary_csv(result.summary, out_dir / SUMMARY_CSV),
         mismatches_csv=write_mismatches_csv(result.mismatches, out_dir / MISMATCHES_CSV),

@@ -10,18 +10,21 @@ import pandas as pd
 
 log = logging.getLogger(__name__)
 
-FILE = "file"
-SHA256 = "sha256"
-SHEET = "sheet"
-ROWS_READ = "rows_read"
-STATUS = "status"
-REASON = "reason"
-FILES_COLUMNS = [FILE, SHA256, SHEET, ROWS_READ, STATUS, REASON]
+from doisoat import schema  # noqa: E402
+
+FILE = schema.FILE_NAME
+SHA256 = schema.FILE_SHA256
+SHEET = schema.FILE_SHEET
+ROWS_READ = schema.FILE_ROWS_READ
+STATUS = schema.FILE_STATUS
+REASON = schema.FILE_REASON
+# the side is added by the pipeline, which knows which folder a file came from
+FILES_COLUMNS = [c for c in schema.FILES_COLUMNS if c != schema.FILE_SIDE]
 FAILED_COLUMNS = [FILE, SHA256, REASON]
 
-READ = "read"
-SKIPPED = "skipped"
-FAILED = "failed"
+READ = schema.FILE_READ
+SKIPPED = schema.FILE_SKIPPED
+FAILED = schema.FILE_FAILED
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,8 @@ from typing import Final
 import sqlalchemy as sa
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from doisoat import schema
+
 NAMING_CONVENTION: Final = {
     "ix": "ix_%(table_name)s_%(column_0_N_name)s",
     "uq": "uq_%(table_name)s_%(column_0_N_name)s",
@@ -36,17 +38,15 @@ FILE_NEW: Final = "new"
 FILE_REPLACED: Final = "replaced"
 FILE_UNCHANGED: Final = "unchanged"
 
-# Columns of the `files` frame the flow passes to `load_run` (one row per file and sheet read).
-FILE_SIDE: Final = "side"
-FILE_NAME: Final = "file"
-FILE_SHA256: Final = "sha256"
-FILE_SHEET: Final = "sheet"
-FILE_ROWS_READ: Final = "rows_read"
-FILE_STATUS: Final = "status"
-FILE_REASON: Final = "reason"
-FILE_COLUMNS: Final = [
-    FILE_SIDE, FILE_NAME, FILE_SHA256, FILE_SHEET, FILE_ROWS_READ, FILE_STATUS, FILE_REASON,
-]
+# Columns of the `files` frame the flow passes to `load_run`: the contract lives in schema.py.
+FILE_SIDE: Final = schema.FILE_SIDE
+FILE_NAME: Final = schema.FILE_NAME
+FILE_SHA256: Final = schema.FILE_SHA256
+FILE_SHEET: Final = schema.FILE_SHEET
+FILE_ROWS_READ: Final = schema.FILE_ROWS_READ
+FILE_STATUS: Final = schema.FILE_STATUS
+FILE_REASON: Final = schema.FILE_REASON
+FILE_COLUMNS: Final = schema.FILES_COLUMNS
 
 # Optional validity columns of the `offices` frame.
 OFFICE_VALID_FROM: Final = "valid_from"

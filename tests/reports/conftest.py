@@ -127,7 +127,7 @@ def files_frame() -> pd.DataFrame:
         ("paper", "ghi_chu.docx", None, None, 0, L.FILE_SKIPPED, "không phải bảng tính"),
         ("electronic", "hong.xlsx", "01" * 32, None, 0, L.FILE_FAILED, "tệp bị mã hoá (có mật khẩu)"),
     ]
-    return pd.DataFrame(rows, columns=L.FILES_COLUMNS)
+    return pd.DataFrame(rows, columns=schema.FILES_COLUMNS)
 
 
 def make_result(mismatches: pd.DataFrame | None = None) -> ReconcileResult:

@@ -109,7 +109,7 @@ def test_match_quarantine_and_files_sheets_show_labels_and_numbers(
 def test_empty_inputs_still_write_every_sheet(tmp_path: Path) -> None:
     result = make_result(pd.DataFrame({c: pd.Series(dtype="str") for c in schema.MISMATCH_COLUMNS}))
     quarantine = pd.DataFrame({c: pd.Series(dtype="object") for c in schema.QUARANTINE_COLUMNS})
-    files = pd.DataFrame({c: pd.Series(dtype="object") for c in labels.FILES_COLUMNS})
+    files = pd.DataFrame({c: pd.Series(dtype="object") for c in schema.FILES_COLUMNS})
     book = openpyxl.load_workbook(write_xlsx(tmp_path / "r.xlsx", result, quarantine, files))
     assert book.sheetnames == list(SHEETS)
     assert _values(book[MISMATCH_SHEET]) == [list(labels.MISMATCH_HEADERS.values())]
