@@ -236,6 +236,9 @@ FILE_READ: Final = "read"
 FILE_SKIPPED: Final = "skipped"
 FILE_FAILED: Final = "failed"
 FILE_STATUSES: Final = (FILE_READ, FILE_SKIPPED, FILE_FAILED)
+# added by the pipeline after validation: rows_read = rows_loaded + rows_quarantined, per file and sheet
+FILE_ROWS_LOADED: Final = "rows_loaded"
+FILE_ROWS_QUARANTINED: Final = "rows_quarantined"
 
 # --- office registry ------------------------------------------------------------------------
 OFFICE_CODE: Final = "code"
