@@ -8,7 +8,6 @@ matches no profile, is recorded as failed and the run goes on.
 
 from __future__ import annotations
 
-import csv
 import logging
 import os
 from collections.abc import Mapping, Sequence
@@ -22,10 +21,12 @@ import pyarrow.csv as pcsv
 
 from doisoat import schema
 from doisoat.errors import ConfigError, LayoutError, Location, UnreadableFileError
-from doisoat.sources import canonical
+from doisoat.sources import canonical, textfile
 from doisoat.sources.cells import render_column
 from doisoat.sources.discovery import find_files, sha256_of, warn_duplicate_names
+from doisoat.sources.encodings import UTF8, UTF8_BOM, describe
 from doisoat.sources.jsonrows import json_objects
+from doisoat.sources.legacy import repair_array, repair_lines
 from doisoat.sources.offices import OfficeRegistry, office_from_file_name
 from doisoat.sources.problems import join_messages
 from doisoat.sources.profiles import (
@@ -43,7 +44,6 @@ log = logging.getLogger(__name__)
 CSV_SUFFIXES = (".csv",)
 SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm")
 EXPORT_SUFFIXES = CSV_SUFFIXES + SPREADSHEET_SUFFIXES
-DELIMITERS = (",", ";", "\t", "|")
 # How many rows from the top of a spreadsheet export are searched for the header.
 HEADER_SEARCH_ROWS = 20
 FILE_NAME_SOURCE = "Tên tệp"
@@ -91,32 +91,11 @@ def read_electronic_exports(
 
 # --- CSV -------------------------------------------------------------------------------------
 
-def _line(path: Path, number: int) -> bytes:
-    """The `number`-th line (1-based) of the file, b"" past the end."""
-    with path.open("rb") as fh:
-        line = b""
-        for _ in range(number):
-            line = fh.readline()
-            if not line:
-                return b""
-        return line
-
-
-def _csv_header(path: Path, row: int) -> tuple[list[str], str]:
-    """Header texts on line `row` and the delimiter they use."""
-    location = Location(file=path.name, row=row)
-    raw = _line(path, row)
-    if row == 1 and not raw.strip(b"\r\n\xef\xbb\xbf \t"):
-        size = path.stat().st_size
-        raise UnreadableFileError("empty file (no header line)" if size else "empty file (0 bytes)", location)
-    try:
-        text = raw.decode("utf-8-sig").rstrip("\r\n")
-    except UnicodeDecodeError as exc:
-        raise UnreadableFileError(
-            f"not UTF-8 text ({exc.reason} at byte {exc.start} of line {row}); legacy encodings are not "
-            "supported yet", location) from exc
-    delimiter = max(DELIMITERS, key=text.count) if any(d in text for d in DELIMITERS) else ","
-    return next(csv.reader([text], delimiter=delimiter), []), delimiter
+def _csv_headers(path: Path, rows: Sequence[int]) -> tuple[dict[int, list[str]], str, str]:
+    """Header texts (repaired) on each line number of `rows`, the encoding and the delimiter."""
+    head, encoding, delimiter = textfile.head_rows(path, max(rows))
+    headers = {row: repair_lines(head[row - 1]) if row <= len(head) else [] for row in rows}
+    return headers, encoding, delimiter
 
 
 def _unique(headers: Sequence[str]) -> list[str]:
@@ -134,27 +113,27 @@ def _read_csv(
     path: Path, sha256: str, profiles: Sequence[ExportProfile], registry: OfficeRegistry
 ) -> pa.Table:
     rows = sorted({p.header_row for p in profiles})
-    candidates = {row: _csv_header(path, row) for row in rows}
+    candidates, encoding, delimiter = _csv_headers(path, rows)
     profile, header_row = choose_export_profile(
-        [(row, candidates[row][0]) for row in rows], profiles, Location(file=path.name, row=rows[0])
+        [(row, candidates[row]) for row in rows], profiles, Location(file=path.name, row=rows[0])
     )
-    headers, delimiter = candidates[header_row]
-    names = _unique(headers)
+    names = _unique(candidates[header_row])
     try:
         table = pcsv.read_csv(
             path,
             read_options=pcsv.ReadOptions(
-                column_names=names, skip_rows=header_row, block_size=CSV_BLOCK_SIZE),
+                column_names=names, skip_rows=header_row, block_size=CSV_BLOCK_SIZE,
+                encoding="utf8" if encoding in (UTF8, UTF8_BOM) else encoding),
             parse_options=pcsv.ParseOptions(delimiter=delimiter, newlines_in_values=True),
             convert_options=pcsv.ConvertOptions(
                 column_types={n: pa.string() for n in names}, null_values=[""],
                 strings_can_be_null=True, quoted_strings_can_be_null=True,
             ),
         )
-    except pa.ArrowInvalid as exc:
+    except (pa.ArrowInvalid, UnicodeDecodeError) as exc:
         message = str(exc)
-        if "UTF8" in message or "UTF-8" in message:
-            message = "not UTF-8 text; legacy encodings are not supported yet"
+        if "UTF8" in message or "UTF-8" in message or isinstance(exc, UnicodeDecodeError):
+            message = f"not {describe(encoding)} text throughout ({message.splitlines()[0]})"
         raise UnreadableFileError(f"cannot parse the CSV: {message}", Location(file=path.name)) from exc
     batches = table.to_batches() or [pa.RecordBatch.from_pylist([], schema=table.schema)]
     starts = np.cumsum([header_row + 1] + [b.num_rows for b in batches])
@@ -185,7 +164,8 @@ def _read_spreadsheet(
                     raise LayoutError("empty sheet", location)
                 texts = [render_column(grid[c]) for c in grid.columns]  # once per column
                 depth = min(len(grid), HEADER_SEARCH_ROWS)
-                candidates = [(r + 1, [clean_one(t[r].as_py() or "") for t in texts]) for r in range(depth)]
+                top = [repair_lines([t[r].as_py() or "" for t in texts]) for r in range(depth)]
+                candidates = [(r + 1, [clean_one(h) for h in top[r]]) for r in range(depth)]
                 profile, header_row = choose_export_profile(candidates, profiles, location, any_row=True)
             except UnreadableFileError as exc:
                 outcomes.append((sheet, FAILED, exc.message, 0))
@@ -229,7 +209,10 @@ def export_records(
     headers: Sequence[str], columns: Sequence[pa.Array], source_rows: pa.Array, profile: ExportProfile,
     file_name: str, sha256: str, sheet: str | None, registry: OfficeRegistry,
 ) -> pa.Table:
-    """Canonical electronic records from the text columns of an export (blank rows left out)."""
+    """Canonical electronic records from the text columns of an export (blank rows left out).
+
+    Columns are repaired (legacy TCVN3 / VNI text, NFD) before use; `raw_values` keeps them as read.
+    """
     located = profile.locate(headers)
     position = {h: i for i, h in enumerate(headers)}
     mapped = [columns[position[h]] for f, h in located.items() if f != schema.SEQ]
@@ -238,7 +221,7 @@ def export_records(
         columns = [pc.filter(c, keep) for c in columns]
         source_rows = pc.filter(source_rows, keep)
     n = len(source_rows)
-    cell: Mapping[str, pa.Array] = {f: columns[position[h]] for f, h in located.items()}
+    cell: Mapping[str, pa.Array] = {f: repair_array(columns[position[h]]) for f, h in located.items()}
     header: Mapping[str, str] = located
     out: dict[str, pa.Array] = {}
     messages: list[pa.Array] = []
@@ -253,8 +236,10 @@ def export_records(
     def raw(field: str) -> pa.Array:
         return canonical.raw_text(cell[field]) if field in cell else canonical.nulls(field, n)
 
-    out[schema.DOSSIER_CODE_RAW] = raw(schema.DOSSIER_CODE)
-    out[schema.DOSSIER_CODE] = canonical.dossier_codes(out[schema.DOSSIER_CODE_RAW])
+    as_read = canonical.raw_text(columns[position[located[schema.DOSSIER_CODE]]]) \
+        if schema.DOSSIER_CODE in located else canonical.nulls(schema.DOSSIER_CODE_RAW, n)
+    out[schema.DOSSIER_CODE_RAW] = as_read
+    out[schema.DOSSIER_CODE] = canonical.dossier_codes(raw(schema.DOSSIER_CODE))
     for field in (schema.PROCEDURE_NAME, schema.FIELD, schema.APPLICANT_NAME):
         out[field] = clean_text(cell[field]) if field in cell else canonical.nulls(field, n)
     dates = ((schema.RECEIVED_AT, False), (schema.DUE_DATE, True), (schema.RETURNED_DATE, True))

@@ -1,6 +1,8 @@
 """Paper ledgers (form Mẫu số 06 typed into Excel) → canonical paper records (schema.PAPER_COLUMNS).
 
-Per workbook: every worksheet is rendered to text (cells.py), its layout located (ledger_layout.py)
+Ledgers come as .xlsx / .xlsm / .xls / .xlsb / .ods workbooks (all read by calamine) or as CSV.
+Per workbook: every worksheet is rendered to text (cells.py), legacy TCVN3 / VNI text repaired per
+column and cell (legacy.py), its layout located (ledger_layout.py)
 and its data rows turned into canonical columns with Arrow kernels (canonical.py). A sheet without
 a ledger header is skipped; a workbook without any ledger sheet, or that cannot be opened, is
 recorded as failed and the run goes on. Bad cells never drop a row: they become NA plus a message
@@ -18,11 +20,12 @@ import pyarrow.compute as pc
 
 from doisoat import schema
 from doisoat.errors import ConfigError, LayoutError, Location, UnreadableFileError
-from doisoat.sources import canonical
+from doisoat.sources import canonical, textfile
 from doisoat.sources.cells import render_column
 from doisoat.sources.discovery import find_files, sha256_of, warn_duplicate_names
 from doisoat.sources.jsonrows import json_objects
 from doisoat.sources.ledger_layout import LedgerColumn, LedgerLayout, locate_ledger
+from doisoat.sources.legacy import repair_columns
 from doisoat.sources.offices import OfficeRegistry, office_from_file_name
 from doisoat.sources.problems import cell_message, join_messages
 from doisoat.sources.profiles import RETURN_COLUMNS, LedgerProfile, ledger_profile
@@ -32,7 +35,9 @@ from doisoat.sources.workbook import open_workbook, read_grid, worksheet_names
 
 log = logging.getLogger(__name__)
 
-LEDGER_SUFFIXES = (".xlsx", ".xlsm")
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods")
+CSV_SUFFIXES = (".csv",)
+LEDGER_SUFFIXES = WORKBOOK_SUFFIXES + CSV_SUFFIXES
 # Where the office name came from, as named in parse_errors.
 TITLE_SOURCE = "Tiêu đề sổ"
 FILE_NAME_SOURCE = "Tên tệp"
@@ -68,6 +73,8 @@ def _read_workbook(
     except OSError as exc:
         files.fail(path, None, str(UnreadableFileError(f"cannot read the file: {exc}", location)))
         return []
+    if path.suffix.lower() in CSV_SUFFIXES:
+        return _read_csv_ledger(path, sha256, profile, registry, files)
     try:
         book = open_workbook(path)
     except UnreadableFileError as exc:
@@ -80,7 +87,8 @@ def _read_workbook(
             sheet_location = Location(file=path.name, sheet=sheet)
             try:
                 grid = read_grid(book, sheet, sheet_location)
-                texts = [render_column(grid[c]) for c in grid.columns]  # once per column
+                raw = [render_column(grid[c]) for c in grid.columns]  # once per column
+                texts = repair_columns(raw)  # TCVN3 / VNI / NFD → Unicode NFC
                 layout = locate_ledger(texts, profile, sheet_location)
             except UnreadableFileError as exc:
                 outcomes.append((sheet, FAILED, exc.message, 0))
@@ -88,7 +96,7 @@ def _read_workbook(
             except LayoutError as exc:
                 outcomes.append((sheet, SKIPPED, exc.message, 0))
                 continue
-            table = sheet_records(texts, layout, path.name, sha256, sheet, registry, profile)
+            table = sheet_records(texts, layout, path.name, sha256, sheet, registry, profile, raw)
             tables.append(table)
             outcomes.append((sheet, READ, None, table.num_rows))
     finally:
@@ -105,6 +113,26 @@ def _read_workbook(
     return tables
 
 
+def _read_csv_ledger(
+    path: Path, sha256: str, profile: LedgerProfile, registry: OfficeRegistry, files: FileLog
+) -> list[pa.Table]:
+    """A ledger typed as CSV: one sheet, no sheet name (refs "<file>#<row>")."""
+    location = Location(file=path.name)
+    try:
+        raw = textfile.read_grid(path)
+        texts = repair_columns(raw)
+        layout = locate_ledger(texts, profile, location)
+    except UnreadableFileError as exc:
+        files.fail(path, sha256, str(exc))
+        return []
+    except LayoutError as exc:
+        files.fail(path, sha256, str(LayoutError(f"not a ledger: {exc.message}", location)))
+        return []
+    table = sheet_records(texts, layout, path.name, sha256, None, registry, profile, raw)
+    files.sheet(path, sha256, None, table.num_rows, READ)
+    return [table]
+
+
 def _record_rows(texts: Sequence[pa.Array], layout: LedgerLayout) -> pa.Array:
     """Grid positions of the data rows holding something besides the STT."""
     start, end = layout.first_data_row, layout.end_row
@@ -116,13 +144,19 @@ def _record_rows(texts: Sequence[pa.Array], layout: LedgerLayout) -> pa.Array:
 
 
 def sheet_records(
-    texts: Sequence[pa.Array], layout: LedgerLayout, file_name: str, sha256: str, sheet: str,
-    registry: OfficeRegistry, profile: LedgerProfile,
+    texts: Sequence[pa.Array], layout: LedgerLayout, file_name: str, sha256: str, sheet: str | None,
+    registry: OfficeRegistry, profile: LedgerProfile, raw_texts: Sequence[pa.Array] | None = None,
 ) -> pa.Table:
-    """The canonical records of one ledger sheet (office included) as an Arrow table."""
+    """The canonical records of one ledger sheet (office included) as an Arrow table.
+
+    `texts` are the repaired cell texts, `raw_texts` the cells as read (default: `texts`), kept in
+    `raw_values` and `dossier_code_raw`. A CSV ledger has no sheet: its refs are "<file>#<row>".
+    """
     rows = _record_rows(texts, layout)
     n = len(rows)
     cells = {c.index: pc.take(texts[c.index], rows) for c in layout.columns}
+    as_read = raw_texts if raw_texts is not None else texts
+    raw_cells = {c.index: pc.take(as_read[c.index], rows) for c in layout.columns}
     by_field = layout.fields()
 
     def first(field: str) -> LedgerColumn | None:
@@ -136,15 +170,17 @@ def sheet_records(
     out[schema.SOURCE_SHA256] = canonical.constant(sha256, n)
     out[schema.SOURCE_SHEET] = canonical.constant(sheet, n)
     out[schema.SOURCE_ROW] = excel_row
-    out[schema.REF] = pc.binary_join_element_wise(
-        f"{file_name}!{sheet}!", pc.cast(excel_row, pa.string()), "")
+    prefix = f"{file_name}#" if sheet is None else f"{file_name}!{sheet}!"
+    out[schema.REF] = pc.binary_join_element_wise(prefix, pc.cast(excel_row, pa.string()), "")
 
     seq = first(schema.SEQ)
     out[schema.SEQ] = clean_text(cells[seq.index]) if seq else canonical.nulls(schema.SEQ, n)
     code = first(schema.DOSSIER_CODE)
-    raw_code = canonical.raw_text(cells[code.index]) if code else canonical.nulls(schema.DOSSIER_CODE_RAW, n)
+    raw_code = canonical.raw_text(raw_cells[code.index]) if code \
+        else canonical.nulls(schema.DOSSIER_CODE_RAW, n)
     out[schema.DOSSIER_CODE_RAW] = raw_code
-    out[schema.DOSSIER_CODE] = canonical.dossier_codes(raw_code)
+    out[schema.DOSSIER_CODE] = canonical.dossier_codes(canonical.raw_text(cells[code.index])) if code \
+        else canonical.nulls(schema.DOSSIER_CODE, n)
     for field in _TEXT_FIELDS:
         out[field] = canonical.joined_text([cells[c.index] for c in by_field.get(field, [])], n)
 
@@ -177,8 +213,8 @@ def sheet_records(
     messages.append(office_message)
 
     out[schema.RAW_VALUES] = json_objects(
-        [c.header for c in layout.columns], [canonical.raw_text(cells[c.index]) for c in layout.columns], n
-    )
+        [c.header for c in layout.columns], [canonical.raw_text(raw_cells[c.index]) for c in layout.columns],
+        n)
     out[schema.PARSE_ERRORS] = join_messages(messages, n)
     return pa.table({c: out[c] for c in schema.PAPER_COLUMNS})
 

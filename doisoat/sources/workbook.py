@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import msoffcrypto
 import pandas as pd
 import python_calamine as calamine
 
@@ -27,13 +28,40 @@ def _diagnose(path: Path, error: Exception) -> str:
         return f"cannot read the file: {exc.strerror or exc}"
     if size == 0:
         return "empty file (0 bytes)"
-    if isinstance(error, calamine.PasswordError) or (head.startswith(_OLE2) and _ENCRYPTION_STREAM in head):
-        return "password-protected (encrypted) workbook"
+    if isinstance(error, calamine.PasswordError) or _is_encrypted(path, head):
+        return "password-protected (encrypted) workbook: save it without a password and send it again"
     if head.startswith(_ZIP):
         return f"corrupt workbook (damaged zip archive: {error})"
     if head.startswith(_OLE2):
-        return f"unreadable legacy workbook: {error}"
-    return f"not a spreadsheet ({type(error).__name__}: {error})"
+        return f"corrupt or unsupported .xls workbook ({error})"
+    kind = next((k for signature, k in _OTHER_KINDS.items() if head.startswith(signature)), None)
+    if kind is None and not head.strip(b" \t\r\n\x00"):
+        return "empty file (only blank bytes)"
+    if kind is None:
+        kind = "text, not a workbook" if _looks_like_text(head) else "unknown binary content"
+    return f"not a spreadsheet: the file is {kind} ({type(error).__name__}: {error})"
+
+
+_OTHER_KINDS = {b"%PDF": "a PDF document", b"\x89PNG": "a PNG image", b"\xff\xd8\xff": "a JPEG image",
+                b"<!DOCTYPE html": "an HTML page", b"<html": "an HTML page", b"{\\rtf": "an RTF document"}
+
+
+def _looks_like_text(head: bytes) -> bool:
+    sample = head[:4096]
+    return bool(sample) and sample.count(0) == 0 and sum(b < 0x09 for b in sample) == 0
+
+
+def _is_encrypted(path: Path, head: bytes) -> bool:
+    """msoffcrypto-tool's verdict for OLE2 files (encrypted .xlsx files are OLE2 containers too)."""
+    if not head.startswith(_OLE2):
+        return False
+    if _ENCRYPTION_STREAM in head:
+        return True
+    try:
+        with path.open("rb") as fh:
+            return bool(msoffcrypto.OfficeFile(fh).is_encrypted())
+    except Exception:  # msoffcrypto raises assorted errors on damaged files: not encrypted
+        return False
 
 
 def open_workbook(path: Path) -> calamine.CalamineWorkbook:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import csv
+import io
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -100,13 +102,32 @@ EXPORT_HEADERS = ["STT", "Mã hồ sơ", "Tên thủ tục", "Lĩnh vực", "Đ�
                   "Hình thức nộp"]
 
 
+_TONE_MARKS = "\u0300\u0301\u0303\u0309\u0323"
+
+
+def cp1258_text(text: str) -> str:
+    """Text as Windows-1258 stores Vietnamese: base letters (ă, ơ, ư…) precomposed, tone marks
+    as separate combining characters."""
+    out = []
+    for ch in text:
+        parts = unicodedata.normalize("NFD", ch)
+        tones = "".join(p for p in parts if p in _TONE_MARKS)
+        base = unicodedata.normalize("NFC", "".join(p for p in parts if p not in _TONE_MARKS))
+        out.append(base + tones)
+    return "".join(out)
+
+
 def write_csv(path: Path, headers: Sequence[str], rows: Sequence[Sequence[Any]], *, bom: bool = True,
               delimiter: str = ",", encoding: str = "utf-8") -> Path:
-    """A CSV export (UTF-8 with BOM by default, like Excel's "CSV UTF-8")."""
+    """A CSV export (UTF-8 with BOM by default, like Excel's "CSV UTF-8"); cp1258 is written the way
+    Windows stores Vietnamese (combining tone marks)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("w", encoding="utf-8-sig" if bom and encoding == "utf-8" else encoding, newline="",
-                   errors="replace") as fh:  # a legacy code page lacks some letters: "?" is fine here
-        writer = csv.writer(fh, delimiter=delimiter)
-        writer.writerow(headers)
-        writer.writerows(rows)
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer, delimiter=delimiter)
+    writer.writerow(headers)
+    writer.writerows(rows)
+    text = buffer.getvalue()
+    if encoding == "cp1258":
+        text = cp1258_text(text)
+    path.write_bytes(text.encode("utf-8-sig" if bom and encoding == "utf-8" else encoding))
     return path

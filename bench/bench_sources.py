@@ -1,0 +1,150 @@
+"""Read throughput of the sources stage against bare library reads of the same files, same run.
+
+Ledger: a Mẫu 06 workbook of `--rows` data rows (default 200,000) written with xlsxwriter
+(constant_memory): `read_paper_ledgers` vs a bare calamine read of the sheet and
+`pandas.read_excel(engine="openpyxl")` (skipped above `--openpyxl-max` rows: it takes minutes).
+Export: a CSV of 5 × `--rows` rows (default 1,000,000): `read_electronic_exports` (text repair
+included) vs `pandas.read_csv`. Prints rows/s, seconds, peak RSS and the ratios; asserts nothing.
+
+    .venv/bin/python -m bench.bench_sources --rows 20000
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime as dt
+import random
+import resource
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import python_calamine as calamine
+import xlsxwriter
+
+from doisoat.sources import read_electronic_exports, read_paper_ledgers
+
+HEADERS = ["STT", "Mã hồ sơ", "Tên thủ tục hành chính", "Số lượng hồ sơ (bộ)", "Tên cá nhân, tổ chức",
+           "Địa chỉ, số điện thoại", "Cơ quan chủ trì giải quyết", "Nhận hồ sơ", "Hẹn trả kết quả",
+           "Chuyển hồ sơ", "Trước hạn", "Đúng hạn", "Quá hạn", "Ghi chú"]
+EXPORT_HEADERS = ["STT", "Mã hồ sơ", "Tên thủ tục", "Lĩnh vực", "Đơn vị tiếp nhận", "Người nộp",
+                  "Ngày tiếp nhận", "Ngày hẹn trả", "Ngày có kết quả", "Trạng thái", "Tiến độ",
+                  "Hình thức nộp"]
+PROCEDURES = ["Đăng ký khai sinh", "Đăng ký khai tử", "Chứng thực bản sao từ bản chính", "Chứng thực chữ ký",
+              "Xác nhận tình trạng hôn nhân", "Cấp bản sao trích lục hộ tịch"]
+SURNAMES = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Võ", "Đặng", "Bùi"]
+GIVEN = ["Văn An", "Thị Bình", "Hoàng Cường", "Thị Dung", "Minh Đức", "Thu Hà", "Quốc Huy", "Ngọc Lan"]
+STATUSES = ["Đã trả kết quả", "Đang xử lý", "Đã xử lý xong"]
+CHANNELS = ["Trực tiếp", "Trực tuyến", "Bưu chính công ích"]
+
+
+def _peak_mib() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _timed(label: str, rows: int, func: Callable[[], Any]) -> float:
+    start = time.perf_counter()
+    func()
+    seconds = time.perf_counter() - start
+    print(f"  {label:<44} {seconds:8.2f} s  {rows / seconds:>12,.0f} rows/s  peak RSS {_peak_mib():,.0f} MiB")
+    return seconds
+
+
+def write_ledger(path: Path, rows: int, seed: int = 7) -> None:
+    rng = random.Random(seed)
+    book = xlsxwriter.Workbook(str(path), {"constant_memory": True})
+    sheet = book.add_worksheet("T1-2019")
+    sheet.write_row(0, 0, ["ỦY BAN NHÂN DÂN PHƯỜNG 1"])
+    sheet.write_row(1, 0, ["SỔ THEO DÕI HỒ SƠ"])
+    sheet.write_row(3, 0, HEADERS)
+    sheet.write_row(4, 0, [f"({i + 1})" for i in range(len(HEADERS))])
+    start = dt.datetime(2019, 1, 2, 7, 30)
+    date_format = book.add_format({"num_format": "dd/mm/yyyy hh:mm"})
+    for i in range(rows):
+        received = start + dt.timedelta(minutes=7 * i)
+        due = received.date() + dt.timedelta(days=rng.randint(0, 10))
+        back = due - dt.timedelta(days=rng.randint(-1, 2))
+        column = 10 + (0 if back < due else 1 if back == due else 2)
+        r = 5 + i
+        sheet.write_number(r, 0, i + 1)
+        sheet.write_string(r, 1, f"000.17.22.H56-{received:%y%m%d}-{i % 10000:04d}")
+        sheet.write_string(r, 2, PROCEDURES[i % len(PROCEDURES)])
+        sheet.write_number(r, 3, 1)
+        sheet.write_string(r, 4, f"{rng.choice(SURNAMES)} {rng.choice(GIVEN)}")
+        sheet.write_string(r, 5, f"0{rng.randint(100_000_000, 999_999_999)}")
+        sheet.write_string(r, 6, "UBND Phường 1")
+        sheet.write_datetime(r, 7, received, date_format)
+        sheet.write_string(r, 8, f"{due:%d/%m/%Y}")
+        sheet.write_string(r, column, f"{back:%d/%m/%Y}")
+    book.close()
+
+
+def write_export(path: Path, rows: int, seed: int = 11) -> None:
+    rng = random.Random(seed)
+    start = dt.datetime(2019, 1, 2, 7, 30)
+    with path.open("w", encoding="utf-8-sig", newline="") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(EXPORT_HEADERS)
+        for i in range(rows):
+            received = start + dt.timedelta(seconds=37 * i)
+            due = received.date() + dt.timedelta(days=rng.randint(0, 10))
+            back = due - dt.timedelta(days=rng.randint(-1, 2))
+            writer.writerow([
+                i + 1, f"000.17.22.H56-{received:%y%m%d}-{i % 10000:04d}", PROCEDURES[i % len(PROCEDURES)],
+                "Tư pháp", "UBND Phường 1", f"{rng.choice(SURNAMES)} {rng.choice(GIVEN)}",
+                f"{received:%d/%m/%Y %H:%M:%S}", f"{due:%d/%m/%Y}", f"{back:%d/%m/%Y}",
+                STATUSES[i % 3], "Đúng hạn", CHANNELS[i % 3],
+            ])
+
+
+def _bare_calamine(path: Path) -> None:
+    book = calamine.CalamineWorkbook.from_path(str(path))
+    book.get_sheet_by_name(book.sheet_names[0]).to_python(skip_empty_area=False)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--rows", type=int, default=200_000, help="ledger rows; the export has 5× as many")
+    parser.add_argument("--openpyxl-max", type=int, default=250_000,
+                        help="skip openpyxl above this many rows")
+    args = parser.parse_args()
+    ledger_rows, export_rows = args.rows, 5 * args.rows
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        (folder / "paper").mkdir()
+        (folder / "electronic").mkdir()
+        ledger = folder / "paper" / "ledger.xlsx"
+        export = folder / "electronic" / "export.csv"
+        t0 = time.perf_counter()
+        write_ledger(ledger, ledger_rows)
+        write_export(export, export_rows)
+        sizes = ledger.stat().st_size / 2**20, export.stat().st_size / 2**20
+        print(f"inputs written in {time.perf_counter() - t0:.1f} s: ledger {sizes[0]:.1f} MiB, "
+              f"export {sizes[1]:.1f} MiB")
+
+        print(f"ledger workbook, {ledger_rows:,} rows")
+        bare = _timed("bare calamine read (to_python)", ledger_rows, lambda: _bare_calamine(ledger))
+        ours = _timed("read_paper_ledgers (doisoat)", ledger_rows,
+                      lambda: read_paper_ledgers(folder / "paper"))
+        if ledger_rows <= args.openpyxl_max:
+            opx = _timed('pandas.read_excel(engine="openpyxl")', ledger_rows,
+                         lambda: pd.read_excel(ledger, engine="openpyxl", header=None, dtype=str))
+            print(f"  ratio doisoat / bare calamine = {ours / bare:.2f}×; "
+                  f"openpyxl / doisoat = {opx / ours:.2f}×")
+        else:
+            print(f"  ratio doisoat / bare calamine = {ours / bare:.2f}× (openpyxl skipped)")
+
+        print(f"export CSV, {export_rows:,} rows")
+        pcsv = _timed("pandas.read_csv (dtype=str)", export_rows, lambda: pd.read_csv(export, dtype=str))
+        ours = _timed("read_electronic_exports (doisoat, repair incl.)", export_rows,
+                      lambda: read_electronic_exports(folder / "electronic"))
+        print(f"  ratio doisoat / pandas.read_csv = {ours / pcsv:.2f}×")
+
+
+if __name__ == "__main__":
+    main()

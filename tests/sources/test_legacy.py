@@ -1,0 +1,99 @@
+"""Legacy encodings: TCVN3 and VNI tables, per-cell detection and repair."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import unicodedata
+
+import pandas as pd
+import pytest
+
+from doisoat.sources import legacy
+
+LETTERS = sorted(legacy.VIETNAMESE_LETTERS)
+
+
+def test_the_alphabet_has_134_precomposed_letters() -> None:
+    assert len(LETTERS) == 134
+    assert sum(ch.islower() for ch in LETTERS) == 67
+    assert all(unicodedata.normalize("NFC", ch) == ch and len(ch) == 1 for ch in LETTERS)
+
+
+@pytest.mark.parametrize("encoding", legacy.ENCODINGS)
+def test_every_letter_round_trips(encoding: legacy.Encoding) -> None:
+    for letter in LETTERS:
+        encoded = legacy.encode(letter, encoding)
+        assert all(ord(ch) < 256 for ch in encoded), (letter, encoded)
+        assert legacy.decode_text(encoded, encoding) == letter
+    text = "".join(LETTERS)
+    assert legacy.decode_series(pd.Series([legacy.encode(text, encoding)]), encoding)[0] == text
+
+
+@pytest.mark.skipif(shutil.which("iconv") is None, reason="glibc iconv not installed")
+def test_tcvn3_agrees_with_glibc_iconv() -> None:
+    text = " ".join(LETTERS) + " Đăng ký khai sinh"
+    raw = legacy.encode(text, "tcvn3").encode("latin-1")
+    out = subprocess.run(["iconv", "-f", "TCVN5712-1", "-t", "UTF-8"], input=raw, capture_output=True,
+                         check=True).stdout.decode("utf-8")
+    assert unicodedata.normalize("NFC", out) == text
+
+
+def test_known_examples() -> None:
+    assert legacy.encode("Đăng ký khai sinh", "tcvn3") == "§¨ng ký khai sinh"
+    assert legacy.encode("Đăng ký", "vni") == "Ñaêng kyù"
+    assert legacy.decode_series(pd.Series(["§¨ng ký khai sinh"]), "tcvn3").tolist() == ["Đăng ký khai sinh"]
+    assert legacy.decode_series(pd.Series(["Ñaêng kyù"]), "vni").tolist() == ["Đăng ký"]
+
+
+def test_tcvn3_capitals_from_vntimeh_fonts_are_upper_cased() -> None:
+    # .VnTimeH capitals reuse the lower-case codes: "ĐĂNG KÝ" typed in caps reads "§¡NG Ký".
+    assert legacy.repair(pd.Series(["§¡NG Ký KHAI SINH"])).tolist() == ["ĐĂNG KÝ KHAI SINH"]
+
+
+def test_windows_1252_view_of_tcvn3_capitals_decodes() -> None:
+    # Byte 0x80 (À in TCVN 5712 VN1) seen through Windows-1252 is "€".
+    assert legacy.decode_text("€n", "tcvn3") == "Àn"
+
+
+CELLS = {
+    "§¨ng ký khai sinh": ("tcvn3", "Đăng ký khai sinh"),
+    "Chøng thùc b¶n sao tõ b¶n chÝnh": ("tcvn3", "Chứng thực bản sao từ bản chính"),
+    "NguyÔn V¨n An": ("tcvn3", "Nguyễn Văn An"),
+    "Ñaêng kyù khai töû": ("vni", "Đăng ký khai tử"),
+    "Nguyeãn Thò Hoaøng Anh": ("vni", "Nguyễn Thị Hoàng Anh"),
+    "Đăng ký kết hôn": ("unicode", "Đăng ký kết hôn"),
+    "Tây Ninh": ("unicode", "Tây Ninh"),
+    "Lê Hà": ("unicode", "Lê Hà"),
+    "000.17.22.H56-190105-0001": ("unicode", "000.17.22.H56-190105-0001"),
+    "Phường 1": ("unicode", "Phường 1"),
+}
+
+
+def test_detect_and_repair_per_cell() -> None:
+    s = pd.Series([*CELLS, None], index=range(10, 10 + len(CELLS) + 1))
+    detected = legacy.detect(s)
+    repaired = legacy.repair(s)
+    assert detected.index.equals(s.index) and repaired.index.equals(s.index)
+    assert detected.tolist() == [v[0] for v in CELLS.values()] + ["unicode"]
+    assert repaired.iloc[:-1].tolist() == [v[1] for v in CELLS.values()]
+    assert pd.isna(repaired.iloc[-1])
+
+
+def test_decomposed_text_becomes_nfc() -> None:
+    nfd = unicodedata.normalize("NFD", "Nguyễn Thị Hoà")
+    assert legacy.repair(pd.Series([nfd])).tolist() == ["Nguyễn Thị Hoà"]
+
+
+def test_ambiguous_cells_follow_the_column() -> None:
+    # "Hoà" is Unicode "Hoà" or VNI "Hồ": alone it stays; in a VNI column it is VNI.
+    assert legacy.repair(pd.Series(["Hoà"])).tolist() == ["Hoà"]
+    vni_column = pd.Series(["Hoà", "Nguyeãn Vaên Bình", "Traàn Thò Mai", "Leâ Vaên Tuøng"])
+    assert legacy.repair(vni_column).tolist() == ["Hồ", "Nguyễn Văn Bình", "Trần Thị Mai", "Lê Văn Tùng"]
+    tcvn_column = pd.Series(["Hoà", "NguyÔn V¨n An", "TrÇn ThÞ Mai"])
+    assert legacy.repair(tcvn_column).tolist() == ["Hoà", "Nguyễn Văn An", "Trần Thị Mai"]
+
+
+def test_unknown_encoding_is_an_error() -> None:
+    with pytest.raises(ValueError, match="unknown legacy encoding"):
+        legacy.encode("a", "utf-7")  # type: ignore[arg-type]
