@@ -175,6 +175,9 @@ def generate(
     out: Annotated[Path, typer.Option(help="Folder to write the scenario into.")],
     scenario: Annotated[str, typer.Option(help="Scenario name.")] = DEFAULT_SCENARIO,
     seed: Annotated[int, typer.Option(help="Random seed: same seed, same files.")] = 42,
+    messy: Annotated[
+        bool, typer.Option(help="Write the real-world variations: legacy encodings, shifted headers, text dates…")
+    ] = False,
 ) -> None:
     """Write a scenario's paper ledgers, software exports and office registry, without running."""
     from doisoat.scenario import SCENARIOS
@@ -182,7 +185,7 @@ def generate(
 
     if scenario not in SCENARIOS:
         raise typer.BadParameter(f"unknown scenario {scenario!r}; known: {', '.join(sorted(SCENARIOS))}")
-    gen = generate_scenario(scenario, out, seed=seed)
+    gen = generate_scenario(scenario, out, seed=seed, messy=messy)
     console.print(f"Đã tạo kịch bản {scenario} (seed {seed}) tại {out}")
     console.print(
         f"  sổ giấy: {gen.paper_dir}\n  phần mềm: {gen.electronic_dir}\n  đơn vị: {gen.offices_file}"
@@ -196,12 +199,13 @@ def demo(
     ] = Path("demo"),
     scenario: Annotated[str, typer.Option(help="Scenario name.")] = DEFAULT_SCENARIO,
     seed: Annotated[int, typer.Option(help="Random seed.")] = 42,
+    messy: Annotated[bool, typer.Option(help="Generate messy real-world file variations.")] = False,
 ) -> None:
     """Generate the Tây Ninh 2019 scenario, reconcile it on the embedded warehouse, print the summary."""
     from doisoat.scenario import generate as generate_scenario
 
     console.print(f"Tạo kịch bản {scenario} trong {workdir} …")
-    gen = generate_scenario(scenario, workdir / "input", seed=seed)
+    gen = generate_scenario(scenario, workdir / "input", seed=seed, messy=messy)
     outcome = _run_flow(
         paper_dir=str(gen.paper_dir),
         electronic_dir=str(gen.electronic_dir),

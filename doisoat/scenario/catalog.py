@@ -4,16 +4,21 @@
 (/work/shared/DOMAIN.md): city office paper 9,144 / software 2,756, overdue 25 / 1,093; wards and
 communes paper 27,393 / software 25,854, overdue 0 / 592; 992 online, 316 Zalo, 297 by post. The
 split over the ten wards is ours (uneven, fixed). Office codes are QCVN 102 style, illustrative.
-"small" is a one-month, three-office scenario of ~600 paper rows for fast tests.
+"small" is a one-month, three-office scenario of ~600 paper rows for fast tests. "quality"
+(≈20,000 paper rows with hard cases and benign noise) is the matcher's quality benchmark;
+"speed-1m" (1,000,000 + 1,000,000 rows, same noise) the engine's speed benchmark (`speed()`
+builds other sizes).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from typing import Final
 
 from doisoat import schema as c
-from doisoat.scenario.spec import OfficeSpec, ScenarioSpec
+from doisoat.scenario.plan import split_total
+from doisoat.scenario.spec import InjectionRates, NoiseRates, OfficeSpec, ScenarioSpec
 
 # Relative weights of the procedures each level receives (names as in doisoat/data/procedures.csv).
 PROCEDURE_MIX: Final[dict[str, dict[str, float]]] = {
@@ -138,3 +143,56 @@ def small() -> ScenarioSpec:
 
 
 SCENARIOS: Final[dict[str, ScenarioSpec]] = {s.name: s for s in (tay_ninh_2019_h1(), small())}
+
+
+QUALITY_RATES: Final = InjectionRates(
+    missing_paper_share=0.02, mismatch_share=0.01, duplicate_paper_share=0.002,
+    duplicate_electronic_share=0.002, invalid_share=0.002, lag_share=0.15, name_variant_share=0.05,
+    min_each=3,
+)
+# name, paper rows, software rows, software overdue (the wards keep no overdue on paper)
+_QUALITY_WARDS: Final = (
+    ("Phường 1", 3200, 3010, 70), ("Phường 2", 3000, 2860, 55), ("Phường 3", 3100, 2950, 60),
+    ("Phường Hiệp Ninh", 2900, 2720, 50), ("Xã Tân Bình", 2800, 2650, 45),
+)
+
+
+def quality() -> ScenarioSpec:
+    """≈20,000 paper rows (city office + five wards, H1 2019) with every hard case and benign noise
+    of noise.py, ≥ a third of paper rows without a code: the matcher's quality benchmark."""
+    wards = tuple(
+        _ward(index, name, paper, electronic, overdue, localities)
+        for (name, paper, electronic, overdue), (index, localities) in zip(
+            _QUALITY_WARDS, ((1, _quarters(6)), (2, _quarters(5)), (3, _quarters(6)), (5, _quarters(5)),
+                             (9, _TAY_NINH_WARDS[8][4])), strict=True)
+    )
+    return ScenarioSpec(
+        name="quality", period_start=dt.date(2019, 1, 1), period_end=dt.date(2019, 6, 28),
+        offices=(_city(5000, 4300, 40, 500), *wards),
+        channel_totals=(("online", 600), ("zalo", 150), ("post", 150)),
+        rates=QUALITY_RATES, noise=NoiseRates(),
+    )
+
+
+def speed(paper_rows: int = 1_000_000, electronic_rows: int = 1_000_000) -> ScenarioSpec:
+    """`paper_rows` + `electronic_rows` over Tây Ninh's eleven offices (H1 2019), with the quality
+    scenario's noise (a third of paper rows without a code): the engine's speed benchmark."""
+    base = tay_ninh_2019_h1()
+    weights = [o.paper_rows for o in base.offices]
+    papers = split_total(paper_rows, weights)
+    electronics = split_total(electronic_rows, weights)
+    offices = tuple(
+        replace(o, paper_rows=p, electronic_rows=e, electronic_overdue=e // 50,
+                paper_overdue=p * 3 // 1000 if o.level == c.LEVEL_CITY else 0)
+        for o, p, e in zip(base.offices, papers, electronics, strict=True)
+    )
+    total = sum(electronics)
+    big = (paper_rows, electronic_rows) == (10**6, 10**6)
+    return replace(
+        base, name="speed-1m" if big else f"speed-{paper_rows}x{electronic_rows}", offices=offices,
+        noise=NoiseRates(),
+        channel_totals=(("online", total * 4 // 100), ("zalo", total // 100), ("post", total // 100)),
+    )
+
+
+SCENARIOS.update({s.name: s for s in (quality(), speed())})

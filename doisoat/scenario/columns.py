@@ -47,3 +47,8 @@ EXTRA: Final = "extra"  # True on the second row of a duplicated dossier
 FILE: Final = "file"
 SHEET: Final = "sheet"
 ROW: Final = "row"
+
+# what the clerk wrote on paper, when it differs from the dossier's truth (noise.py)
+W_CODE: Final = "written_code"  # the code as written (NA when none was written)
+W_RECEIVED: Final = "written_received_at"  # the receipt as written (day and month swapped…)
+NOISE: Final = "noise"  # "|"-joined labels of the hard cases and benign noise of the dossier, or ""

@@ -23,6 +23,7 @@ from doisoat.scenario import columns as k
 from doisoat.scenario.catalog import CITY_AGENCIES, PROCEDURE_MIX
 from doisoat.scenario.people import draw_addresses, draw_names, draw_phones
 from doisoat.scenario.spec import InjectionRates, OfficeSpec
+from doisoat.scenario.text import arrow_to_str, format_stamps
 from doisoat.scenario.workdays import Workdays
 
 NOTES: Final = (
@@ -56,7 +57,7 @@ def _codes(office_code: str, received: pd.Series) -> pd.Series:
     _, first, inverse = np.unique(day, return_index=True, return_inverse=True)
     seq = np.arange(len(day)) - first[inverse] + 1
     return (
-        office_code + "-" + received.dt.strftime("%y%m%d") + "-"
+        office_code + "-" + arrow_to_str(format_stamps(received, "%y%m%d"), received.index) + "-"
         + pd.Series(seq).astype("str").str.zfill(4)
     )
 

@@ -6,6 +6,7 @@ text `dd/MM/yyyy HH:mm:ss`, the due date at 17:00:00, "Ngày có kết quả" em
 
 from __future__ import annotations
 
+import unicodedata
 from pathlib import Path
 from typing import Final
 
@@ -23,6 +24,8 @@ HEADERS: Final = (
 TIMELINESS_LABELS: Final = {c.EARLY: "Trước hạn", c.ON_TIME: "Đúng hạn", c.LATE: "Quá hạn"}
 FIRST_DATA_ROW: Final = 2  # the header is row 1
 _STAMP: Final = "%d/%m/%Y %H:%M:%S"
+# the combining tone marks Windows-1258 has (grave, acute, tilde, hook above, dot below)
+_CP1258_TONES: Final = frozenset("\u0300\u0301\u0303\u0309\u0323")
 
 
 def export_file(office: OfficeSpec) -> str:
@@ -63,9 +66,37 @@ def export_frame(rows: pd.DataFrame, office: OfficeSpec) -> pd.DataFrame:
     return pd.DataFrame(dict(zip(HEADERS, [v.astype("str") for v in values], strict=True)))
 
 
-def write_export(rows: pd.DataFrame, office: OfficeSpec, folder: Path) -> Path:
-    """Write the office's export CSV."""
+def to_cp1258(text: str) -> bytes:
+    """`text` in Windows-1258: letters the code page lacks (ạ, ấ, ở…) written as a base letter it has
+    plus combining tone marks, as Windows itself converts; computed once per distinct character."""
+    table: dict[int, str] = {}
+    for ch in set(text):  # per distinct character
+        try:
+            ch.encode("cp1258")
+            continue
+        except UnicodeEncodeError:
+            pass
+        decomposed = unicodedata.normalize("NFD", ch)
+        tones = "".join(m for m in decomposed[1:] if m in _CP1258_TONES)
+        others = "".join(m for m in decomposed[1:] if m not in _CP1258_TONES)
+        table[ord(ch)] = unicodedata.normalize("NFC", decomposed[0] + others) + tones
+    return text.translate(table).encode("cp1258")
+
+
+def write_export(rows: pd.DataFrame, office: OfficeSpec, folder: Path, kind: str = "utf-8-sig") -> Path:
+    """Write the office's export CSV: UTF-8 with BOM (default), "utf-16" (with BOM) or
+    "windows-1258"; "vendor_b" writes the second vendor's layout (vendor_b.py)."""
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / export_file(office)
-    export_frame(rows, office).to_csv(path, index=False, encoding="utf-8-sig", lineterminator="\r\n")
+    if kind == "vendor_b":
+        from doisoat.scenario.vendor_b import vendor_b_frame
+
+        frame = vendor_b_frame(rows, office)
+        kind = "utf-8-sig"
+    else:
+        frame = export_frame(rows, office)
+    if kind == "windows-1258":
+        path.write_bytes(to_cp1258(frame.to_csv(index=False, lineterminator="\r\n")))
+    else:
+        frame.to_csv(path, index=False, encoding=kind, lineterminator="\r\n")
     return path

@@ -18,7 +18,8 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import shutil
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -27,18 +28,23 @@ import yaml
 
 from doisoat import schema as c
 from doisoat.errors import ConfigError, TerminalError
-from doisoat.reconcile.calendar import calendar_for_years
+from doisoat.reconcile.calendar import WorkingCalendar, calendar_for_years
+from doisoat.scenario import columns as k
 from doisoat.scenario.catalog import SCENARIOS
 from doisoat.scenario.dossiers import draw_dossiers
 from doisoat.scenario.expected import summarise, target_gaps, to_records
-from doisoat.scenario.export import layout_electronic, write_export
-from doisoat.scenario.ledger import layout_paper, write_ledgers
+from doisoat.scenario.export import export_file, layout_electronic, write_export
+from doisoat.scenario.ledger import LedgerFile, default_files, layout_paper, write_ledgers
+from doisoat.scenario.messy import UTF8, VENDOR_B, export_kind
+from doisoat.scenario.messy import ledger_files as messy_ledger_files
+from doisoat.scenario.noise import paper_noise, shared_applicants, written
 from doisoat.scenario.people import draw_names
 from doisoat.scenario.plan import OfficePlan, plan_office, split_total
 from doisoat.scenario.roles import draw_roles, label, paper_side
 from doisoat.scenario.software import software_side
 from doisoat.scenario.spec import OfficeSpec, ScenarioSpec
 from doisoat.scenario.truth import KIND, LINK, build_truth
+from doisoat.scenario.vendor_b import vendor_b_profile
 from doisoat.scenario.workdays import Workdays
 
 log = logging.getLogger(__name__)
@@ -78,7 +84,7 @@ def _places(spec: ScenarioSpec, office: OfficeSpec) -> list[tuple[str, str]]:
     return places or [(loc, office.name) for loc in (office.localities or _DEFAULT_QUARTERS)]
 
 
-def _plans(spec: ScenarioSpec) -> list[OfficePlan]:
+def plans_of(spec: ScenarioSpec) -> list[OfficePlan]:
     weights = [o.electronic_rows for o in spec.offices]
     shares = {name: split_total(total, weights) for name, total in spec.channel_totals}
     return [
@@ -114,39 +120,113 @@ def _offices_frame(spec: ScenarioSpec) -> pd.DataFrame:
     })
 
 
+@dataclass
+class OfficeRows:
+    """One office's dossiers and their rows as laid out in the ledger files and the export."""
+
+    dossiers: pd.DataFrame
+    paper: pd.DataFrame
+    export: pd.DataFrame
+    clerk: str
+
+
+def office_rows(
+    spec: ScenarioSpec, index: int, plan: OfficePlan, seed: int, calendar: WorkingCalendar,
+    workdays: Workdays, files: Callable[[pd.DataFrame], list[LedgerFile]] | None = None,
+) -> OfficeRows:
+    """Draw the `index`-th office's dossiers (with noise when the spec has some) and lay them out;
+    `files` chooses the ledger files from the paper dossiers (default: one workbook per month)."""
+    office = spec.offices[index]
+    period = (spec.period_start, spec.period_end)
+    rng = np.random.default_rng([seed, index])
+    dossiers = draw_dossiers(
+        office, plan.universe, period, _places(spec, office), spec.rates, calendar, workdays, rng
+    )
+    draw = draw_roles(dossiers, plan, office.level, period, calendar, workdays, rng)
+    dossiers = label(dossiers, draw)
+    paper_side(dossiers, draw, spec.period_end, workdays, rng)
+    labels = shared_applicants(dossiers, spec.noise, rng) if spec.noise else None
+    software_side(dossiers, draw, plan, spec.period_end, calendar, workdays, rng)
+    if spec.noise and labels is not None:
+        paper_noise(dossiers, spec.noise, labels, spec.period_start, rng)
+    written(dossiers)
+    book = files(dossiers[dossiers[k.ROLE] != k.ELECTRONIC_ONLY]) if files else None
+    paper, export = layout_paper(dossiers, office, book), layout_electronic(dossiers, office)
+    clerk = str(draw_names(rng, 1).iloc[0])
+    return OfficeRows(dossiers, paper, export, clerk)
+
+
+def _legacy_noise(spec: ScenarioSpec, files: list[LedgerFile], start: int) -> list[LedgerFile]:
+    """Quality scenarios: every few files typed with a legacy font (TCVN3, then VNI)."""
+    if spec.noise is None or spec.noise.legacy_files <= 0:
+        return files
+    every = max(1, round(1 / spec.noise.legacy_files))
+    out = []
+    for j, f in enumerate(files, start=start):
+        if j % every == every - 1 and f.style.text == "unicode":
+            f = replace(f, style=replace(f.style, text="tcvn3" if (j // every) % 2 == 0 else "vni"))
+        out.append(f)
+    return out
+
+
+def _file_noise(rows: pd.DataFrame, files: list[LedgerFile]) -> pd.Series:
+    """The NOISE labels with the legacy encoding of each row's file added."""
+    legacy = {f.name: f"legacy_{f.style.text}" for f in files if f.style.text in ("tcvn3", "vni")}
+    noise = rows[k.NOISE].fillna("").astype("str")
+    if not legacy:
+        return noise
+    extra = rows[k.FILE].map(legacy).astype("str")
+    joined = (noise + "|" + extra.fillna("")).str.strip("|")
+    return joined.where(extra.notna(), noise)
+
+
 def generate(
-    scenario: str | ScenarioSpec, out_dir: Path, seed: int = 42, overwrite: bool = False
+    scenario: str | ScenarioSpec, out_dir: Path, seed: int = 42, overwrite: bool = False, messy: bool = False
 ) -> GeneratedScenario:
     """Write the scenario's files into `out_dir` and return where they are and what they give.
 
     A folder already holding a generated scenario (its manifest.yaml) is replaced; any other
-    non-empty paper/ or electronic/ folder is refused unless `overwrite`.
+    non-empty paper/ or electronic/ folder is refused unless `overwrite`. `messy` spreads the
+    variations of messy.py over offices and months (recorded in manifest.yaml under `messy`);
+    rows, figures and truth stay the same.
     """
     spec = resolve(scenario)
     if seed < 0:
         raise ConfigError(f"seed must be a non-negative integer, not {seed}")
     out_dir = Path(out_dir)
     period = (spec.period_start, spec.period_end)
-    calendar = calendar_for_years(spec.period_start.year - 1, spec.period_end.year)
-    workdays = Workdays(
-        calendar, spec.period_start - dt.timedelta(days=120), dt.date(spec.period_end.year + 1, 12, 31)
-    )
-    plans = _plans(spec)  # validate every office before touching the folder
+    calendar, workdays = calendars(spec)
+    plans = plans_of(spec)  # validate every office before touching the folder
     paper_dir, electronic_dir = _prepare(out_dir, overwrite)
     papers, exports, truths = [], [], []
+    variations: dict[str, dict[str, list[str]]] = {"ledgers": {}, "exports": {}}
+    counter = 0
     for i, (office, plan) in enumerate(zip(spec.offices, plans, strict=True)):  # per office
-        rng = np.random.default_rng([seed, i])
-        dossiers = draw_dossiers(
-            office, plan.universe, period, _places(spec, office), spec.rates, calendar, workdays, rng
-        )
-        draw = draw_roles(dossiers, plan, office.level, period, calendar, workdays, rng)
-        dossiers = label(dossiers, draw)
-        paper_side(dossiers, draw, spec.period_end, workdays, rng)
-        software_side(dossiers, draw, plan, spec.period_end, calendar, workdays, rng)
-        paper, export = layout_paper(dossiers, office), layout_electronic(dossiers, office)
-        clerk = str(draw_names(rng, 1).iloc[0])
-        write_ledgers(paper, office, period, paper_dir / office.slug, clerk)
-        write_export(export, office, electronic_dir)
+        chosen: list[list[LedgerFile]] = []
+
+        def pick(rows: pd.DataFrame, i: int = i, office: OfficeSpec = office, start: int = counter,
+                 chosen: list[list[LedgerFile]] = chosen) -> list[LedgerFile]:
+            files = (messy_ledger_files(office, i, period, rows, start) if messy
+                     else default_files(office, period))
+            chosen.append(_legacy_noise(spec, files, start))
+            return chosen[-1]
+
+        laid = office_rows(spec, i, plan, seed, calendar, workdays, pick)
+        files = chosen[-1]
+        counter += len(files)
+        paper, export = laid.paper, laid.export
+        paper[k.NOISE] = _file_noise(paper, files)
+        write_ledgers(paper, office, period, paper_dir / office.slug, laid.clerk, files)
+        kind = export_kind(i) if messy else UTF8
+        if kind == VENDOR_B and vendor_b_profile() is None:
+            kind = UTF8
+        write_export(export, office, electronic_dir, kind)
+        for f in files:
+            names = _keeping(f) + f.style.variations()
+            if names:
+                variations["ledgers"][f"{office.slug}/{f.name}"] = names
+        if kind != UTF8:
+            variations["exports"][export_file(office)] = [kind]
         papers.append(paper)
         exports.append(export)
         truths.append(build_truth(paper, export))
@@ -160,7 +240,7 @@ def generate(
     offices_file, truth_file = out_dir / "offices.csv", out_dir / "truth.csv"
     _offices_frame(spec).to_csv(offices_file, index=False, encoding="utf-8", lineterminator="\n")
     truth.to_csv(truth_file, index=False, encoding="utf-8", lineterminator="\n")
-    manifest = {
+    manifest: dict[str, object] = {
         "scenario": spec.name,
         "seed": seed,
         c.PERIOD_START: spec.period_start.isoformat(),
@@ -168,6 +248,8 @@ def generate(
         "expected": to_records(expected),
         "truth_counts": _truth_counts(truth),
     }
+    if messy or any(variations.values()):
+        manifest["messy"] = variations
     manifest_file = out_dir / MANIFEST
     manifest_file.write_text(
         yaml.safe_dump(manifest, sort_keys=False, allow_unicode=True), encoding="utf-8"
@@ -177,6 +259,25 @@ def generate(
         truth_file=truth_file, manifest_file=manifest_file, period_start=spec.period_start,
         period_end=spec.period_end, expected=expected,
     )
+
+
+def _keeping(f: LedgerFile) -> list[str]:
+    """How the file keeps months: several per workbook, with a guide sheet."""
+    out = []
+    if len(f.months) > 1 or (f.guide and f.style.fmt == "xlsx"):
+        out.append("multi_sheet_workbook")
+    if f.guide:
+        out.append("guide_sheet")
+    return out
+
+
+def calendars(spec: ScenarioSpec) -> tuple[WorkingCalendar, Workdays]:
+    """The working calendar and working days a scenario's period needs."""
+    calendar = calendar_for_years(spec.period_start.year - 1, spec.period_end.year)
+    workdays = Workdays(
+        calendar, spec.period_start - dt.timedelta(days=120), dt.date(spec.period_end.year + 1, 12, 31)
+    )
+    return calendar, workdays
 
 
 def _truth_counts(truth: pd.DataFrame) -> dict[str, int]:

@@ -84,6 +84,26 @@ class InjectionRates:
 
 
 @dataclass(frozen=True)
+class NoiseRates:
+    """The hard cases and benign noise of a matcher-quality scenario (see noise.py), as shares.
+
+    Hard cases touch both sides (the same person on several dossiers); benign noise touches only
+    what the clerk wrote on paper, and is never a finding: the pair stays a link.
+    """
+
+    missing_code: float = 0.36  # of paper rows (pairs and paper-only): no dossier code written
+    neighbour_code: float = 0.01  # of paper rows: the code of the same day's next (or previous) dossier
+    shared_name: float = 0.03  # of dossiers: the applicant of the day's previous dossier too
+    batch: float = 0.25  # of same-morning groups of "Chứng thực bản sao": one applicant files them all
+    name_typo: float = 0.04  # one letter dropped or two swapped in the paper's name
+    no_diacritics: float = 0.04  # paper name typed without marks
+    abbreviation: float = 0.25  # of abbreviable procedure names: "ĐK", "GCN", "QSDĐ", "CT"
+    code_typo: float = 0.05  # of written codes: O for 0, I/l for 1, spaces, no separator, lower case
+    day_month_swap: float = 0.01  # paper receipt date written month first
+    legacy_files: float = 0.2  # of ledger files written in TCVN3 or VNI (when the encoder exists)
+
+
+@dataclass(frozen=True)
 class ScenarioSpec:
     """A whole scenario: period, offices with targets, channel totals, injection rates."""
 
@@ -95,6 +115,7 @@ class ScenarioSpec:
     channel_totals: tuple[tuple[str, int], ...] = ()
     rates: InjectionRates = field(default_factory=InjectionRates)
     province: str = "Tây Ninh"
+    noise: NoiseRates | None = None  # hard cases and benign noise (matcher-quality scenarios)
 
     def __post_init__(self) -> None:
         if self.period_end < self.period_start:

@@ -1,10 +1,13 @@
-"""Text helpers of the generator: diacritic stripping, slugs, vi-VN counts."""
+"""Text helpers of the generator: diacritic stripping, slugs, vi-VN counts, fast date formatting."""
 
 from __future__ import annotations
 
 import unicodedata
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 _COMBINING = "[\u0300-\u036f]"  # the characters themselves: pyarrow (RE2) rejects \u escapes
 
@@ -26,3 +29,34 @@ def slugify(name: str) -> str:
 def format_count(n: int) -> str:
     """An integer with vi-VN thousands separators: 1234 → "1.234"."""
     return f"{n:,}".replace(",", ".")
+
+
+_HOURS_MINUTES = pa.array([f"{h:02d}:{m:02d}" for h in range(24) for m in range(60)], pa.string())
+_TWO_DIGITS = pa.array([f"{x:02d}" for x in range(100)], pa.string())
+
+
+def format_stamps(values: pd.Series, date_format: str, time: str = "") -> pa.Array:
+    """Date-times as text, fast: the date part is formatted once per distinct day (`date_format`,
+    strftime codes), the time of day is looked up: `time` is "" (none), "hm" ("08:30") or "hms"
+    ("08:30:05"), appended after a space. NaT gives null."""
+    stamps = values.to_numpy(dtype="datetime64[us]")
+    missing = np.isnat(stamps)
+    filled = np.where(missing, np.datetime64("2000-01-01", "us"), stamps)
+    days = filled.astype("datetime64[D]")
+    distinct, inverse = np.unique(days, return_inverse=True)
+    names = pa.array(pd.DatetimeIndex(distinct).strftime(date_format).to_numpy(dtype=object), pa.string())
+    text = pc.take(names, pa.array(inverse.ravel()))
+    if time:
+        seconds = (filled - days).astype("timedelta64[s]").astype(np.int64)
+        parts = [text, " ", pc.take(_HOURS_MINUTES, pa.array(seconds // 60))]
+        if time == "hms":
+            parts += [":", pc.take(_TWO_DIGITS, pa.array(seconds % 60))]
+        text = pc.binary_join_element_wise(*parts, "")
+    if missing.any():
+        text = pc.if_else(pa.array(missing), pa.scalar(None, pa.string()), text)
+    return text
+
+
+def arrow_to_str(values: pa.Array, index: pd.Index | None = None) -> pd.Series:
+    """An Arrow string array as a pandas `str` Series (nulls → NaN)."""
+    return pd.Series(values.to_pandas(), index=index).astype("str")

@@ -14,7 +14,11 @@ Columns: kind, mismatch_type, unit_code, dossier_code, paper_ref, electronic_ref
   - duplicate_paper / duplicate_electronic: one row per duplicated row beyond the first, with
     only that extra row's ref; the first row keeps its own truth (a link).
 
-Refs name a row as a person opens it: paper "<file>!<sheet>!<row>", electronic "<file>#<row>",
+`noise`: the hard cases and benign noise of the dossier ("|"-joined labels of noise.py, e.g.
+"no_code|name_typo|receipt_lag"; empty when clean). None of them is a finding.
+
+Refs name a row as a person opens it: paper "<file>!<sheet>!<row>" ("<file>#<row>" for a CSV
+ledger), electronic "<file>#<row>",
 1-based spreadsheet row numbers, file name without directory.
 """
 
@@ -30,13 +34,18 @@ from doisoat.scenario import columns as k
 KIND: Final = "kind"
 LINK: Final = "link"
 MISMATCH: Final = "mismatch"
-TRUTH_COLUMNS: Final = [KIND, c.MISMATCH_TYPE, c.UNIT_CODE, c.DOSSIER_CODE, c.PAPER_REF, c.ELECTRONIC_REF]
+NOISE: Final = "noise"
+TRUTH_COLUMNS: Final = [
+    KIND, c.MISMATCH_TYPE, c.UNIT_CODE, c.DOSSIER_CODE, c.PAPER_REF, c.ELECTRONIC_REF, NOISE,
+]
 _BOTH_SIDES: Final = (c.TIMELINESS_CONFLICT, c.DATE_MISMATCH, c.PROCEDURE_MISMATCH, c.APPLICANT_MISMATCH)
 
 
 def paper_refs(rows: pd.DataFrame) -> pd.Series:
-    """"<file>!<sheet>!<row>" of laid-out ledger rows."""
-    return rows[k.FILE] + "!" + rows[k.SHEET] + "!" + rows[k.ROW].astype("str")
+    """"<file>!<sheet>!<row>" of laid-out ledger rows; "<file>#<row>" for a CSV ledger (no sheet)."""
+    row = rows[k.ROW].astype("str")
+    in_sheet = rows[k.FILE] + "!" + rows[k.SHEET] + "!" + row
+    return in_sheet.where(rows[k.SHEET] != "", rows[k.FILE] + "#" + row)
 
 
 def electronic_refs(rows: pd.DataFrame) -> pd.Series:
@@ -50,7 +59,7 @@ def build_truth(paper: pd.DataFrame, electronic: pd.DataFrame) -> pd.DataFrame:
     p = paper.assign(**{c.PAPER_REF: paper_refs(paper)})
     e = electronic.assign(**{c.ELECTRONIC_REF: electronic_refs(electronic)})
     p_first, e_first = p[~p[k.EXTRA]], e[~e[k.EXTRA]]
-    pairs = p_first[p_first[k.ROLE] == k.PAIR][[*keys, k.FINDING, c.PAPER_REF]].merge(
+    pairs = p_first[p_first[k.ROLE] == k.PAIR][[*keys, k.FINDING, k.NOISE, c.PAPER_REF]].merge(
         e_first[[*keys, c.ELECTRONIC_REF]], on=keys, how="inner", validate="one_to_one"
     )
     links = pairs.assign(**{KIND: LINK, c.MISMATCH_TYPE: pd.NA})
@@ -70,6 +79,7 @@ def build_truth(paper: pd.DataFrame, electronic: pd.DataFrame) -> pd.DataFrame:
     truth = truth.sort_values([KIND, c.MISMATCH_TYPE, c.DOSSIER_CODE, c.PAPER_REF, c.ELECTRONIC_REF],
                               na_position="first", kind="stable", ignore_index=True)
     truth[KIND] = truth[KIND].astype("str")
+    truth[NOISE] = truth[NOISE].fillna("")
     for col in TRUTH_COLUMNS[1:]:
         truth[col] = truth[col].astype("str")
     return truth

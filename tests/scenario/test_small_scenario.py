@@ -199,7 +199,7 @@ def test_truth_points_at_the_right_rows(
 ) -> None:
     truth = pd.read_csv(small.truth_file, dtype=str)
     assert list(truth.columns) == [
-        "kind", "mismatch_type", "unit_code", "dossier_code", "paper_ref", "electronic_ref",
+        "kind", "mismatch_type", "unit_code", "dossier_code", "paper_ref", "electronic_ref", "noise",
     ]
     kinds = truth.loc[truth["kind"] == "mismatch", "mismatch_type"]
     assert set(kinds) == set(c.MISMATCH_TYPES)  # every kind of finding, even in a tiny scenario

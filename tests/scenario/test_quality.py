@@ -1,0 +1,60 @@
+"""The quality scenario's frames: schema, every hard case and noise present, truth consistent."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from doisoat import schema as c
+from doisoat.scenario import generate_frames
+
+
+@pytest.fixture(scope="module")
+def frames() -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    return generate_frames("quality", seed=42)
+
+
+def test_frames_have_the_schema(frames: tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]) -> None:
+    paper, electronic, _ = frames
+    assert list(paper.columns) == c.PAPER_COLUMNS and list(electronic.columns) == c.ELECTRONIC_COLUMNS
+    assert paper[c.RECEIVED_AT].dtype == "datetime64[us]" and str(paper[c.QUANTITY].dtype) == "Int64"
+    assert paper[c.REF].is_unique and electronic[c.REF].is_unique
+    assert 19_000 <= len(paper) <= 21_000
+    assert paper[c.DOSSIER_CODE].isna().mean() >= 1 / 3
+
+
+Frames = tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]
+
+
+def test_every_hard_case_and_noise_is_present(frames: Frames) -> None:
+    _, _, truth = frames
+    links = truth[truth["kind"] == "link"]
+    labels = links["noise"].str.split("|").explode().value_counts()
+    for label in ("no_code", "neighbour_code", "code_typo", "shared_name", "batch", "receipt_lag",
+                  "day_month_swap", "name_typo", "no_diacritics", "abbreviation", "name_variant"):
+        assert labels.get(label, 0) >= 10, label
+    kinds = truth.loc[truth["kind"] == "mismatch", "mismatch_type"].value_counts()
+    assert set(kinds.index) == set(c.MISMATCH_TYPES)
+
+
+def test_truth_points_at_rows_that_show_it(frames: tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]) -> None:
+    paper, electronic, truth = frames
+    p = paper.set_index(c.REF)
+    e = electronic.set_index(c.REF)
+    links = truth[truth["kind"] == "link"]
+    assert links["paper_ref"].isin(p.index).all() and links["electronic_ref"].isin(e.index).all()
+    assert links["paper_ref"].is_unique and links["electronic_ref"].is_unique
+    lp, le = p.loc[links["paper_ref"]], e.loc[links["electronic_ref"]]
+    assert (le[c.DOSSIER_CODE].to_numpy() == links[c.DOSSIER_CODE].to_numpy()).all()
+    clean = (links["noise"] == "").to_numpy()
+    assert (lp[c.DOSSIER_CODE].to_numpy()[clean] == links[c.DOSSIER_CODE].to_numpy()[clean]).all()
+    neighbour = links["noise"].str.contains("neighbour_code").to_numpy()
+    written = lp[c.DOSSIER_CODE].to_numpy()[neighbour]
+    assert (written != links[c.DOSSIER_CODE].to_numpy()[neighbour]).all()
+    known = set(paper[c.DOSSIER_CODE].dropna()) | set(electronic[c.DOSSIER_CODE])
+    assert pd.Series(written).isin(known).all()
+    swapped = links["noise"].str.contains("day_month_swap").to_numpy()
+    assert (lp[c.RECEIVED_AT].to_numpy()[swapped] < le[c.RECEIVED_AT].to_numpy()[swapped]).all()
+    batch = links[links["noise"].str.contains("batch")]
+    names = p.loc[batch["paper_ref"], c.APPLICANT_CONTACT]
+    assert names.duplicated().sum() > len(batch) / 3  # several dossiers of one person
