@@ -176,7 +176,7 @@ def generate(
     scenario: Annotated[str, typer.Option(help="Scenario name.")] = DEFAULT_SCENARIO,
     seed: Annotated[int, typer.Option(help="Random seed: same seed, same files.")] = 42,
     messy: Annotated[
-        bool, typer.Option(help="Write the real-world variations: legacy encodings, shifted headers, text dates…")
+        bool, typer.Option(help="Write real-world variations: legacy encodings, shifted headers, text dates…")
     ] = False,
 ) -> None:
     """Write a scenario's paper ledgers, software exports and office registry, without running."""
