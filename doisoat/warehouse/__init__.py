@@ -10,7 +10,7 @@ from doisoat.warehouse.loader import LoadStats, TableStats, load_run
 from doisoat.warehouse.migrate import migrate
 from doisoat.warehouse.models import FILE_COLUMNS
 from doisoat.warehouse.read import names, read_table
-from doisoat.warehouse.runs import COUNT_KEYS, RunRecord, finish_run, start_run
+from doisoat.warehouse.runs import COUNT_KEYS, RunRecord, finish_run, recorded_run, start_run
 
 __all__ = [
     "COUNT_KEYS",
@@ -24,6 +24,7 @@ __all__ = [
     "migrate",
     "names",
     "read_table",
+    "recorded_run",
     "resolve_url",
     "start_run",
 ]

@@ -6,7 +6,9 @@ Rules (see docs/warehouse.md):
   is skipped, a file with the same name and a new sha256 replaces that file's rows;
 - match, period_summary and breakdown hold the current state and are replaced;
 - mismatch is upserted by mismatch_id: first/last seen run, reopened when seen again, "resolved"
-  when an open finding is no longer reported.
+  when an open finding is no longer reported;
+- the dimensions (procedure, procedure_alias, field, channel, calendar_day) are rebuilt from the
+  reference data and the stored records (see `dimensions`).
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ import sqlalchemy as sa
 
 from doisoat import schema
 from doisoat.errors import WarehouseError
+from doisoat.warehouse import dimensions
 from doisoat.warehouse.bulk import bulk_insert
 from doisoat.warehouse.engine import open_engine, translated_errors
 from doisoat.warehouse.models import (
@@ -47,6 +50,7 @@ from doisoat.warehouse.models import (
     TABLES,
     Base,
     Breakdown,
+    CalendarDay,
     ElectronicRecord,
     InputFile,
     Match,
@@ -194,20 +198,37 @@ def _add(a: TableStats, b: TableStats) -> TableStats:
 # --- offices, input files ---------------------------------------------------------------------
 
 def _upsert_offices(conn: sa.Connection, offices: pd.DataFrame) -> TableStats:
-    """Insert or overwrite the offices given (by code); offices not given are kept."""
+    """Insert or overwrite the offices given (by code); offices not given are kept. A validity column
+    (valid_from / valid_to) absent from `offices` keeps the stored value: a registry without validity
+    periods does not erase those recorded earlier."""
     frame = _with_optional(offices, schema.OFFICE_COLUMNS, [OFFICE_VALID_FROM, OFFICE_VALID_TO], "offices")
     if frame.empty:
         return TableStats()
     table = _t(Office)
+    codes_given = [str(c) for c in frame[schema.OFFICE_CODE]]
+    kept = [c for c in (OFFICE_VALID_FROM, OFFICE_VALID_TO) if c not in offices.columns]
+    if kept:
+        stored = [
+            row
+            for codes in _chunks(codes_given)
+            for row in conn.execute(
+                sa.select(table.c.code, *(table.c[c] for c in kept)).where(table.c.code.in_(codes))
+            ).all()
+        ]
+        previous = pd.DataFrame(stored, columns=[schema.OFFICE_CODE, *kept], dtype=object)
+        previous = previous.set_index(schema.OFFICE_CODE)
+        for column in kept:
+            frame[column] = frame[schema.OFFICE_CODE].astype(str).map(previous[column]).astype(object)
     deleted = 0
-    for codes in _chunks([str(c) for c in frame[schema.OFFICE_CODE]]):
+    for codes in _chunks(codes_given):
         deleted += conn.execute(sa.delete(table).where(table.c.code.in_(codes))).rowcount
     return TableStats(inserted=bulk_insert(conn, table, frame), replaced=deleted)
 
 
 def _insert_input_files(conn: sa.Connection, run_id: str, files: pd.DataFrame,
                         actions: Mapping[tuple[str, str], str]) -> TableStats:
-    frame = _require(files, FILE_COLUMNS, "files").copy()
+    frame = _with_optional(files, FILE_COLUMNS, [schema.FILE_ROWS_LOADED, schema.FILE_ROWS_QUARANTINED],
+                           "files")
     keys = pd.Series(list(zip(frame[FILE_SIDE], frame[FILE_NAME], strict=True)), index=frame.index,
                      dtype=object)
     frame[LOAD_ACTION] = keys.map(actions)
@@ -345,6 +366,12 @@ def load_run(
         tables[Breakdown.__tablename__] = _replace(
             conn, _t(Breakdown), breakdown_rows, run.run_id, numbered=True
         )
+        for name, (inserted, deleted) in dimensions.refresh_reference(conn).items():
+            tables[name] = TableStats(inserted=inserted, replaced=deleted)
+        inserted, deleted = dimensions.refresh_procedure_aliases(conn)
+        tables[dimensions.PROCEDURE_ALIAS] = TableStats(inserted=inserted, replaced=deleted)
+        inserted, deleted = dimensions.refresh_calendar(conn, run.period_start, run.period_end)
+        tables[CalendarDay.__tablename__] = TableStats(inserted=inserted, replaced=deleted)
         _store_counts(conn, run.run_id, counts)
 
     stats = LoadStats(tables=tables, file_actions=file_actions, seconds=time.perf_counter() - started)

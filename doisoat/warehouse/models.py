@@ -72,6 +72,7 @@ class Base(DeclarativeBase):
         float: sa.Float(),
         dt.date: sa.Date(),
         dt.datetime: sa.DateTime(),
+        bool: sa.Boolean(),
     }
 
 
@@ -128,6 +129,8 @@ class InputFile(Base):
     status: Mapped[str | None]
     reason: Mapped[str | None] = mapped_column(sa.Text)
     load_action: Mapped[str | None]
+    rows_loaded: Mapped[int | None]  # added in revision 0002
+    rows_quarantined: Mapped[int | None]
 
 
 class PaperRecord(Base):
@@ -299,6 +302,63 @@ class Breakdown(Base):
     electronic_received: Mapped[int | None]
     paper_overdue: Mapped[int | None]
     electronic_overdue: Mapped[int | None]
+
+
+class Procedure(Base):
+    """The procedure dimension: the reference procedures (doisoat/data/procedures.csv), refreshed by
+    every load."""
+
+    __tablename__ = "procedure"
+
+    procedure_name: Mapped[str] = mapped_column(sa.Text, primary_key=True)
+    procedure_code: Mapped[str | None]
+    field: Mapped[str | None]
+    processing_days: Mapped[int | None]
+    level: Mapped[str | None]
+    abbreviation: Mapped[str | None]
+    source: Mapped[str | None] = mapped_column(sa.Text)
+
+
+class ProcedureAlias(Base):
+    """Every procedure name written in the stored records → the reference procedure it resolves to
+    (NULL when none is close enough); rebuilt by every load."""
+
+    __tablename__ = "procedure_alias"
+
+    alias: Mapped[str] = mapped_column(sa.Text, primary_key=True)
+    procedure_name: Mapped[str | None] = mapped_column(sa.Text)
+
+
+class Field(Base):
+    """The field (lĩnh vực) dimension: the reference fields and those seen in the exports."""
+
+    __tablename__ = "field"
+
+    field: Mapped[str] = mapped_column(primary_key=True)
+    procedure_count: Mapped[int | None]
+
+
+class Channel(Base):
+    """The channel dimension (KenhThucHien): doisoat/data/channels.csv."""
+
+    __tablename__ = "channel"
+
+    channel: Mapped[str] = mapped_column(primary_key=True)
+    code: Mapped[str | None]
+    label_vi: Mapped[str | None]
+
+
+class CalendarDay(Base):
+    """The date dimension: every day of the years the loaded runs cover, with the working-day flag
+    of doisoat.reconcile.calendar."""
+
+    __tablename__ = "calendar_day"
+
+    day: Mapped[dt.date] = mapped_column(primary_key=True)
+    year: Mapped[int]
+    month: Mapped[int]
+    iso_weekday: Mapped[int]
+    is_working_day: Mapped[bool]
 
 
 TABLES: Final[dict[str, sa.Table]] = dict(Base.metadata.tables)

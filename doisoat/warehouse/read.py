@@ -14,13 +14,16 @@ from doisoat.warehouse.views import VIEW_ORDER, VIEWS
 
 
 def _typed(values: pd.Series, type_: sa.types.TypeEngine[Any]) -> pd.Series:
-    """SQL type → pandas dtype: DATE/TIMESTAMP datetime64[us], INTEGER Int64, FLOAT float64, text str."""
+    """SQL type → pandas dtype: DATE/TIMESTAMP datetime64[us], INTEGER Int64, FLOAT float64, BOOLEAN
+    boolean, text str."""
     if isinstance(type_, sa.Date | sa.DateTime):
         return pd.to_datetime(values).astype("datetime64[us]")
     if isinstance(type_, sa.Integer):
         return pd.to_numeric(values).astype("Int64")
     if isinstance(type_, sa.Float):
         return pd.to_numeric(values).astype("float64")
+    if isinstance(type_, sa.Boolean):
+        return values.astype("boolean")
     return values.astype("str")
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Final
 
@@ -11,7 +13,7 @@ import sqlalchemy as sa
 
 from doisoat.errors import WarehouseError
 from doisoat.warehouse.engine import open_engine, translated_errors
-from doisoat.warehouse.models import RUN_FINAL_STATUSES, RUN_RUNNING, Run
+from doisoat.warehouse.models import RUN_FAILED, RUN_FINAL_STATUSES, RUN_RUNNING, RUN_SUCCEEDED, Run
 
 log = logging.getLogger(__name__)
 
@@ -20,6 +22,8 @@ COUNT_KEYS: Final = (
     "paper_rows_read", "paper_rows_loaded", "paper_rows_quarantined",
     "electronic_rows_read", "electronic_rows_loaded", "electronic_rows_quarantined",
 )
+# A run still "running" this long before a new run starts was killed (nobody could mark it failed).
+ABANDONED_AFTER: Final = dt.timedelta(hours=12)
 
 
 @dataclass(frozen=True)
@@ -43,16 +47,30 @@ def utc_naive(moment: dt.datetime) -> dt.datetime:
     return moment.astimezone(dt.UTC).replace(tzinfo=None)
 
 
-def start_run(url: str, run: RunRecord) -> None:
-    """Insert the run row with status "running"; a run id already used is an error."""
+def start_run(url: str, run: RunRecord, abandoned_after: dt.timedelta = ABANDONED_AFTER) -> None:
+    """Insert the run row with status "running"; a run id already used is an error.
+
+    Runs still "running" that started more than `abandoned_after` before this one are marked "failed"
+    (their process was killed, e.g. mid-load: their data never committed, only the run row remains).
+    """
+    started = utc_naive(run.started_at)
     with translated_errors(f"start run {run.run_id}"), open_engine(url) as engine, engine.begin() as conn:
         exists = conn.execute(sa.select(Run.run_id).where(Run.run_id == run.run_id)).first()
         if exists is not None:
             raise WarehouseError(f"run {run.run_id} already exists")
+        abandoned = conn.execute(
+            sa.update(Run)
+            .where(Run.status == RUN_RUNNING, Run.started_at < started - abandoned_after)
+            .values(status=RUN_FAILED, finished_at=started,
+                    message=f"abandoned: still running when run {run.run_id} started")
+            .returning(Run.run_id)
+        ).scalars().all()
+        for run_id in abandoned:
+            log.warning("run %s never finished (process killed?): marked failed", run_id)
         conn.execute(
             sa.insert(Run).values(
                 run_id=run.run_id,
-                started_at=utc_naive(run.started_at),
+                started_at=started,
                 status=RUN_RUNNING,
                 period_start=run.period_start,
                 period_end=run.period_end,
@@ -78,3 +96,16 @@ def finish_run(url: str, run_id: str, status: str, message: str | None = None) -
             .values(status=status, finished_at=finished_at, message=message)
         )
     log.info("run %s %s", run_id, status)
+
+
+@contextmanager
+def recorded_run(url: str, run: RunRecord) -> Iterator[RunRecord]:
+    """`start_run`, then `finish_run` "succeeded" when the block ends, or "failed" (with the error as
+    message) when it raises; the error propagates."""
+    start_run(url, run)
+    try:
+        yield run
+    except BaseException as error:
+        finish_run(url, run.run_id, RUN_FAILED, f"{type(error).__name__}: {error}")
+        raise
+    finish_run(url, run.run_id, RUN_SUCCEEDED)

@@ -53,6 +53,27 @@ V_SYNC_RATE: Final = _view(
     sa.Column("paper_records", sa.Integer()), sa.Column("matched_paper_records", sa.Integer()),
     sa.Column("sync_rate", sa.Float()),
 )
+V_OVERDUE_BY_FIELD_PROCEDURE: Final = _view(
+    "v_overdue_by_field_procedure",
+    sa.Column("side", sa.String()), sa.Column("level", sa.String()), sa.Column("unit_code", sa.String()),
+    sa.Column("field", sa.String()), sa.Column("procedure_name", sa.String()),
+    sa.Column("procedure_code", sa.String()),
+    sa.Column("received", sa.Integer()), sa.Column("overdue", sa.Integer()),
+)
+V_OPEN_MISMATCH_AGE: Final = _view(
+    "v_open_mismatch_age",
+    sa.Column("mismatch_id", sa.String()), sa.Column("mismatch_type", sa.String()),
+    sa.Column("unit_code", sa.String()), sa.Column("dossier_code", sa.String()),
+    sa.Column("first_seen_run", sa.String()), sa.Column("last_seen_run", sa.String()),
+    sa.Column("first_seen_at", sa.DateTime()), sa.Column("last_seen_at", sa.DateTime()),
+    sa.Column("age_days", sa.Integer()), sa.Column("age_working_days", sa.Integer()),
+)
+V_OPEN_MISMATCHES_BY_AGE: Final = _view(
+    "v_open_mismatches_by_age",
+    sa.Column("mismatch_type", sa.String()), sa.Column("age_band", sa.String()),
+    sa.Column("band_order", sa.Integer()), sa.Column("open_count", sa.Integer()),
+    sa.Column("max_age_days", sa.Integer()),
+)
 
 # Row order read_table gives each view.
 VIEW_ORDER: Final[dict[str, list[str]]] = {
@@ -60,5 +81,8 @@ VIEW_ORDER: Final[dict[str, list[str]]] = {
     V_OPEN_MISMATCHES_BY_TYPE.name: ["mismatch_type", "unit_code"],
     V_ON_TIME_RATE.name: ["row_no", "side"],
     V_SYNC_RATE.name: ["unit_code"],
+    V_OVERDUE_BY_FIELD_PROCEDURE.name: ["side", "level", "unit_code", "field", "procedure_name"],
+    V_OPEN_MISMATCH_AGE.name: ["mismatch_id"],
+    V_OPEN_MISMATCHES_BY_AGE.name: ["mismatch_type", "band_order"],
 }
 VIEWS: Final[dict[str, sa.Table]] = dict(view_metadata.tables)

@@ -188,8 +188,8 @@ class Delivery:
         rows += [("paper", FileSpec("empty.xlsx", "sha-empty", 0), "Sheet1")]
         return pd.DataFrame(
             [(side, s.name, s.sha, sheet, s.rows + s.quarantined, "read" if s.rows else "empty",
-              pd.NA if s.rows else "no data rows") for side, s, sheet in rows],
-            columns=FILE_COLUMNS,
+              pd.NA if s.rows else "no data rows", s.rows, s.quarantined) for side, s, sheet in rows],
+            columns=[*FILE_COLUMNS, schema.FILE_ROWS_LOADED, schema.FILE_ROWS_QUARANTINED],
         )
 
     def counts(self) -> dict[str, int]:
@@ -244,6 +244,9 @@ def base_delivery(**changes: Any) -> Delivery:
         setattr(delivery, name, value)
     return delivery
 
+
+# Tables the loader rebuilds from the reference data, the stored records and the run's period.
+DIMENSION_TABLES = ("procedure", "procedure_alias", "field", "channel", "calendar_day")
 
 # Columns that record which run last touched a row; they change on every run by design.
 RUN_LOG_TABLES = ("run", "input_file")

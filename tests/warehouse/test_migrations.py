@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import sqlalchemy as sa
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 
-from doisoat import schema
-from doisoat.warehouse import migrate
+from doisoat import reference, schema
+from doisoat.warehouse import FILE_COLUMNS, bulk, finish_run, migrate, read_table, start_run
 from doisoat.warehouse.engine import open_engine
 from doisoat.warehouse.migrate import alembic_config
 from doisoat.warehouse.models import TABLES, Base
 from doisoat.warehouse.views import VIEWS
+
+from .synthetic import DIMENSION_TABLES, base_delivery, load, run_record
 
 
 def _inspect(url: str) -> tuple[set[str], set[str], str | None]:
@@ -87,3 +90,92 @@ def test_not_null_only_on_keys_and_types() -> None:
         "first_seen_run", "last_seen_run", "mismatch_id", "mismatch_type", "status",
     ]
     assert required["period_summary"] == ["row_no", "run_id"]
+
+
+# --- upgrade 0001 → 0002 with data in it ---------------------------------------------------------
+
+_OLD_INPUT_FILE_COLUMNS = ["run_id", "row_no", "side", "file", "sha256", "sheet", "rows_read", "status",
+                           "reason", "load_action"]
+
+
+def _load_at_0001(url: str) -> None:
+    """A run loaded into a revision-0001 warehouse, written with the 0001 table shapes."""
+    delivery = base_delivery(mismatch_ids=["m1", "m2", "m3"])
+    frames = delivery.frames()
+    run = run_record("r1")
+    start_run(url, run)
+    files = frames["files"][FILE_COLUMNS]  # the 0001 shape: no per-file loaded / quarantined counts
+    files = files.assign(run_id="r1", row_no=range(len(files)), load_action="new")
+    rows = {
+        "office": frames["offices"],
+        "input_file": files,
+        "paper_record": frames["paper"].assign(loaded_run_id="r1"),
+        "electronic_record": frames["electronic"].assign(loaded_run_id="r1"),
+        "quarantine": frames["quarantine"].assign(run_id="r1"),
+        "match": frames["matches"].assign(run_id="r1"),
+        "mismatch": frames["mismatches"].assign(first_seen_run="r1", last_seen_run="r1", status="open"),
+        "period_summary": frames["summary"].assign(run_id="r1", row_no=range(len(frames["summary"]))),
+    }
+    with open_engine(url) as engine, engine.begin() as conn:
+        for name, frame in rows.items():
+            bulk.bulk_insert(conn, TABLES[name], frame)
+        conn.execute(sa.update(TABLES["run"]).values(delivery.counts()))
+    finish_run(url, "r1", "succeeded")
+
+
+def _old_input_files(url: str) -> pd.DataFrame:
+    with open_engine(url) as engine, engine.connect() as conn:
+        columns = ", ".join(_OLD_INPUT_FILE_COLUMNS)
+        rows = conn.exec_driver_sql(f"SELECT {columns} FROM input_file ORDER BY row_no").all()
+    return pd.DataFrame(rows, columns=_OLD_INPUT_FILE_COLUMNS)
+
+
+def test_upgrade_from_0001_keeps_the_data(warehouse_url: str) -> None:
+    migrate(warehouse_url, "0001")
+    assert _inspect(warehouse_url)[2] == "0001"
+    _load_at_0001(warehouse_url)
+    kept = [t for t in TABLES if t not in ("input_file", *DIMENSION_TABLES)]
+    before = {name: read_table(warehouse_url, name) for name in kept}
+    files_before = _old_input_files(warehouse_url)
+
+    migrate(warehouse_url)
+
+    tables, views, version = _inspect(warehouse_url)
+    assert version == "0002" and tables == {*TABLES, "alembic_version"} and views == set(VIEWS)
+    for name, frame in before.items():
+        pd.testing.assert_frame_equal(read_table(warehouse_url, name), frame, obj=name)
+    pd.testing.assert_frame_equal(_old_input_files(warehouse_url), files_before)
+    files = read_table(warehouse_url, "input_file")
+    assert files[schema.FILE_ROWS_LOADED].isna().all() and files[schema.FILE_ROWS_QUARANTINED].isna().all()
+    # the reference dimensions are seeded by the revision itself
+    assert len(read_table(warehouse_url, "procedure")) == len(reference.procedures())
+    assert read_table(warehouse_url, "channel")["channel"].tolist() == sorted(schema.CHANNELS)
+    # the old data feeds the new views at once
+    age = read_table(warehouse_url, "v_open_mismatch_age")
+    assert age["mismatch_id"].tolist() == ["m1", "m2", "m3"] and (age["age_days"] == 0).all()
+    overdue = read_table(warehouse_url, "v_overdue_by_field_procedure")
+    assert overdue.groupby("side")["received"].sum().to_dict() == {"electronic": 5, "paper": 7}
+
+    # and the next run on the upgraded warehouse sees the old files as already loaded
+    stats = load(warehouse_url, "r2", base_delivery(mismatch_ids=["m2", "m3"]), minute=5)
+    assert set(stats.file_actions.values()) == {"unchanged"}
+    assert len(read_table(warehouse_url, "paper_record")) == 7
+    mismatch = read_table(warehouse_url, "mismatch").set_index("mismatch_id")
+    assert mismatch["status"].to_dict() == {"m1": "resolved", "m2": "open", "m3": "open"}
+    assert mismatch.loc["m2", "first_seen_run"] == "r1"
+
+
+def test_downgrade_0002_to_0001_keeps_the_data(migrated_url: str) -> None:
+    load(migrated_url, "r1", base_delivery())
+    paper = read_table(migrated_url, "paper_record")
+    files = _old_input_files(migrated_url)
+    config = alembic_config()
+    with open_engine(migrated_url) as engine, engine.begin() as conn:
+        config.attributes["connection"] = conn
+        command.downgrade(config, "0001")
+    tables, views, version = _inspect(migrated_url)
+    assert version == "0001"
+    assert not tables & set(DIMENSION_TABLES)
+    assert views == {"v_period_summary", "v_open_mismatches_by_type", "v_on_time_rate", "v_sync_rate"}
+    pd.testing.assert_frame_equal(read_table(migrated_url, "paper_record"), paper)
+    pd.testing.assert_frame_equal(_old_input_files(migrated_url), files)

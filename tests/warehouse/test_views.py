@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from typing import Any
+
 import pandas as pd
 import pytest
 
 from doisoat import schema
-from doisoat.warehouse import finish_run, load_run, read_table, start_run
+from doisoat.warehouse import RunRecord, finish_run, load_run, read_table, start_run
+from doisoat.warehouse.views import VIEWS
 
-from .synthetic import CITY, WARD, base_delivery, load, run_record
+from .synthetic import CITY, PERIOD, WARD, base_delivery, load, run_record
 
 
 def test_period_summary_shows_the_latest_succeeded_run_only(migrated_url: str) -> None:
@@ -76,5 +80,63 @@ def test_views_are_empty_on_an_empty_warehouse(migrated_url: str) -> None:
     load_run(migrated_url, run, offices=empty, files=empty, paper=empty, electronic=empty,
              quarantine=empty, matches=empty, mismatches=empty, summary=empty, breakdown=empty, counts={})
     finish_run(migrated_url, "r1", "succeeded")
-    for name in ("v_period_summary", "v_open_mismatches_by_type", "v_on_time_rate", "v_sync_rate"):
+    for name in VIEWS:
         assert read_table(migrated_url, name).empty, name
+
+
+def _load_at(url: str, run_id: str, when: dt.datetime, frames: dict[str, Any], finish: bool = True) -> None:
+    run = RunRecord(run_id, when.replace(tzinfo=dt.UTC), *PERIOD)
+    start_run(url, run)
+    load_run(url, run, **frames)
+    if finish:
+        finish_run(url, run_id, "succeeded")
+
+
+def test_overdue_by_field_and_procedure(migrated_url: str) -> None:
+    frames = base_delivery().frames()
+    e = frames["electronic"]
+    # row 1: still processing, not returned, due in January: overdue at the period's end (28/06/2019)
+    e.loc[1, [schema.STATUS, schema.RETURNED_DATE, schema.STATED_TIMELINESS]] = ["processing", pd.NaT, pd.NA]
+    _load_at(migrated_url, "r1", dt.datetime(2019, 7, 1, 8), frames, finish=False)
+
+    def table() -> dict[tuple[str, str], tuple[str, str, str | None, int, int]]:
+        view = read_table(migrated_url, "v_overdue_by_field_procedure")
+        return {(r.side, r.unit_code): (r.field, r.procedure_name, r.procedure_code, r.received, r.overdue)
+                for r in view.itertuples()}
+
+    khai_sinh = ("Đăng ký khai sinh", "1.001193")
+    # no succeeded run yet: no period end, so only the rows marked Quá hạn count
+    assert table()[("electronic", CITY)] == ("Hộ tịch", *khai_sinh, 5, 1)
+    finish_run(migrated_url, "r1", "succeeded")
+    assert table() == {
+        ("paper", CITY): ("Tư pháp", *khai_sinh, 4, 1),  # the field comes from the procedure dimension
+        ("paper", WARD): ("Tư pháp", *khai_sinh, 3, 1),
+        ("electronic", CITY): ("Hộ tịch", *khai_sinh, 5, 2),  # the export's own field wins
+    }
+
+
+def test_open_mismatch_age_and_bands(migrated_url: str) -> None:
+    def findings(*ids: str) -> dict[str, Any]:
+        return base_delivery(mismatch_ids=list(ids)).frames()
+
+    _load_at(migrated_url, "r1", dt.datetime(2019, 7, 1, 8), findings("m1", "m2"))
+    _load_at(migrated_url, "r2", dt.datetime(2019, 7, 8, 8), findings("m2", "m3"))
+    age = read_table(migrated_url, "v_open_mismatch_age").set_index("mismatch_id")
+    assert age.index.tolist() == ["m2", "m3"]  # m1 is resolved
+    # Monday 1/7 → Monday 8/7/2019: 7 days, 5 working days (2/7 … 5/7 and 8/7)
+    assert age.loc["m2", ["first_seen_run", "last_seen_run", "age_days", "age_working_days"]].tolist() == [
+        "r1", "r2", 7, 5,
+    ]
+    assert age.loc["m2", "first_seen_at"] == pd.Timestamp("2019-07-01 08:00")
+    assert age.loc["m3", ["age_days", "age_working_days"]].tolist() == [0, 0]
+
+    _load_at(migrated_url, "r3", dt.datetime(2019, 10, 15, 8), findings("m2", "m3", "m5"))
+    bands = read_table(migrated_url, "v_open_mismatches_by_age")
+    got = {(r.mismatch_type, r.age_band): (r.open_count, r.max_age_days) for r in bands.itertuples()}
+    types = schema.MISMATCH_TYPES
+    assert got == {
+        (types[2], "90+"): (1, 106),  # m2, first seen 1/7
+        (types[0], "90+"): (1, 99),  # m3, first seen 8/7
+        (types[2], "0-6"): (1, 0),  # m5, new
+    }
+    assert bands.set_index("age_band")["band_order"].to_dict() == {"0-6": 1, "90+": 4}
