@@ -7,14 +7,15 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Final
 
 import pandas as pd
 
 from doisoat import schema as c
 from doisoat.errors import ConservationError
-from doisoat.reconcile.result import Period
+from doisoat.reconcile.result import Period, ReconcileResult
 from doisoat.sources import (
     OfficeRegistry,
     ReadResult,
@@ -22,6 +23,7 @@ from doisoat.sources import (
     read_electronic_exports,
     read_paper_ledgers,
 )
+from doisoat.validators import timeliness
 from doisoat.validators.quarantine import ELECTRONIC, PAPER, Validated, validate
 
 log = logging.getLogger(__name__)
@@ -44,12 +46,19 @@ class Inputs:
         )
 
 
+_FILE_KEY: Final = [c.FILE_SIDE, c.FILE_NAME, c.FILE_SHEET]
+
+
 @dataclass(frozen=True)
 class Checked:
-    """Validated records of both sides."""
+    """Validated records of both sides, and the stated-vs-computed timeliness of the valid rows
+    (`doisoat.validators.timeliness.TIMELINESS_CHECK_COLUMNS`, both sides)."""
 
     paper: Validated
     electronic: Validated
+    timeliness: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame(columns=timeliness.TIMELINESS_CHECK_COLUMNS)
+    )
 
     @property
     def quarantine(self) -> pd.DataFrame:
@@ -91,12 +100,23 @@ def _office_table(
 
 
 def validate_inputs(inputs: Inputs) -> Checked:
-    """Validate both sides lazily and check that no row was lost."""
-    checked = Checked(
-        paper=validate(inputs.paper.records, PAPER),
-        electronic=validate(inputs.electronic.records, ELECTRONIC),
+    """Validate both sides lazily, check that no row was lost (per file and sheet) and recompute
+    the timeliness of the valid rows (contradictions are reported, not quarantined)."""
+    paper = validate(inputs.paper.records, PAPER)
+    electronic = validate(inputs.electronic.records, ELECTRONIC)
+    checks = pd.concat(
+        [timeliness.recompute(paper.valid, PAPER), timeliness.recompute(electronic.valid, ELECTRONIC)],
+        ignore_index=True,
     )
+    checked = Checked(paper=paper, electronic=electronic, timeliness=checks)
     check_conservation(inputs, checked)
+    contradicting = checks[timeliness.CONTRADICTS]
+    if contradicting.any():
+        log.warning(
+            "stated timeliness contradicts the dates on %d rows (%s)",
+            int(contradicting.sum()),
+            checks.loc[contradicting, c.SIDE].value_counts().to_dict(),
+        )
     return checked
 
 
@@ -112,21 +132,76 @@ def row_counts(inputs: Inputs, checked: Checked) -> dict[str, int]:
     }
 
 
+def _rows_per_file(frame: pd.DataFrame, side: str, name: str) -> pd.Series:
+    """Rows of a record or quarantine frame per (side, file, sheet)."""
+    keys = pd.DataFrame({
+        c.FILE_SIDE: side,
+        c.FILE_NAME: frame[c.SOURCE_FILE].astype("object"),
+        c.FILE_SHEET: frame[c.SOURCE_SHEET].astype("object"),
+    })
+    return keys.groupby(_FILE_KEY, dropna=False).size().rename(name)
+
+
+def file_counts(inputs: Inputs, checked: Checked) -> pd.DataFrame:
+    """The input-files frame (schema.FILES_COLUMNS) with rows_loaded and rows_quarantined per file
+    and sheet (schema.FILE_ROWS_LOADED, schema.FILE_ROWS_QUARANTINED), in the reader's row order.
+
+    A file and sheet that yielded no record has 0 loaded and 0 quarantined."""
+    files = inputs.files.reindex(columns=c.FILES_COLUMNS)
+    counted = pd.concat(
+        [
+            pd.concat([_rows_per_file(done.valid, side, c.FILE_ROWS_LOADED),
+                       _rows_per_file(done.quarantine, side, c.FILE_ROWS_QUARANTINED)], axis=1)
+            for side, done in ((PAPER, checked.paper), (ELECTRONIC, checked.electronic))
+        ]
+    ).fillna(0).astype("int64").reset_index()
+    keys = files[_FILE_KEY].astype("object")
+    # a sheet reported twice (the same name delivered in two folders) gets its counts once
+    first = ~keys.duplicated()
+    merged = keys.merge(counted.astype({k: "object" for k in _FILE_KEY}), on=_FILE_KEY, how="left")
+    out = files.copy()
+    for column in (c.FILE_ROWS_LOADED, c.FILE_ROWS_QUARANTINED):
+        out[column] = merged[column].where(first.to_numpy(), 0).fillna(0).astype("int64").to_numpy()
+    return out
+
+
 def check_conservation(inputs: Inputs, checked: Checked) -> None:
-    """Fail loudly unless, for every side and every file, rows read = loaded + quarantined."""
+    """Fail loudly (ConservationError) unless, for every side and every file and sheet, rows read =
+    rows loaded + rows quarantined, where rows read is both what the reader reported for the file
+    and the records it produced."""
+    problems: list[str] = []
     for side, read, done in (
         (PAPER, inputs.paper.records, checked.paper),
         (ELECTRONIC, inputs.electronic.records, checked.electronic),
     ):
-        per_file_read = read[c.SOURCE_FILE].value_counts()
-        per_file_out = pd.concat([done.valid[c.SOURCE_FILE], done.quarantine[c.SOURCE_FILE]]).value_counts()
-        diff = per_file_read.sub(per_file_out, fill_value=0)
-        if (diff != 0).any() or len(read) != len(done.valid) + len(done.quarantine):
-            bad = diff[diff != 0]
-            raise ConservationError(
+        if len(read) != len(done.valid) + len(done.quarantine):
+            problems.append(
                 f"{side}: rows read {len(read)} != loaded {len(done.valid)} + quarantined "
-                f"{len(done.quarantine)}; files off: {bad.to_dict()}"
+                f"{len(done.quarantine)}"
             )
+    files = inputs.files.reindex(columns=c.FILES_COLUMNS)
+    reported = (
+        files.assign(**{k: files[k].astype("object") for k in _FILE_KEY})
+        .groupby(_FILE_KEY, dropna=False)[c.FILE_ROWS_READ].sum().rename("reported")
+    )
+    produced = pd.concat([
+        _rows_per_file(inputs.paper.records, PAPER, "produced"),
+        _rows_per_file(inputs.electronic.records, ELECTRONIC, "produced"),
+    ])
+    sides = ((PAPER, checked.paper), (ELECTRONIC, checked.electronic))
+    loaded = pd.concat([_rows_per_file(d.valid, s, c.FILE_ROWS_LOADED) for s, d in sides])
+    quarantined = pd.concat([_rows_per_file(d.quarantine, s, c.FILE_ROWS_QUARANTINED) for s, d in sides])
+    table = pd.concat([reported, produced, loaded, quarantined], axis=1, sort=False).fillna(0).astype("int64")
+    accounted = table[c.FILE_ROWS_LOADED] + table[c.FILE_ROWS_QUARANTINED]
+    off = table[(table["reported"] != table["produced"]) | (table["produced"] != accounted)]
+    for (side, name, sheet), row in off.iterrows():
+        where = f"{name}" + (f"!{sheet}" if isinstance(sheet, str) else "")
+        problems.append(
+            f"{side} {where}: rows read {row['reported']} (records {row['produced']}) != loaded "
+            f"{row[c.FILE_ROWS_LOADED]} + quarantined {row[c.FILE_ROWS_QUARANTINED]}"
+        )
+    if problems:
+        raise ConservationError("row conservation broken: " + "; ".join(problems[:20]))
 
 
 def derive_period(inputs: Inputs, start: dt.date | None = None, end: dt.date | None = None) -> Period:
@@ -144,3 +219,14 @@ def derive_period(inputs: Inputs, start: dt.date | None = None, end: dt.date | N
         end or received.max().date(),
     )
 
+
+
+def with_timeliness_findings(result: ReconcileResult, checked: Checked) -> ReconcileResult:
+    """The engine's findings plus one `stated_timeliness_contradiction` per valid record whose own
+    Trước hạn / Đúng hạn / Quá hạn contradicts its dates (how a ledger's on-time claim is checked
+    against itself)."""
+    extra = timeliness.as_findings(checked.timeliness)
+    if extra.empty:
+        return result
+    mismatches = pd.concat([result.mismatches, extra[c.MISMATCH_COLUMNS]], ignore_index=True)
+    return replace(result, mismatches=mismatches)

@@ -164,6 +164,8 @@ APPLICANT_MISMATCH: Final = "applicant_mismatch"
 DUPLICATE_PAPER: Final = "duplicate_paper"
 DUPLICATE_ELECTRONIC: Final = "duplicate_electronic"
 INVALID_RECORD: Final = "invalid_record"
+# a record whose own stated timeliness (Trước hạn / Đúng hạn / Quá hạn) contradicts its dates
+STATED_TIMELINESS_CONTRADICTION: Final = "stated_timeliness_contradiction"
 MISMATCH_TYPES: Final = (
     MISSING_ELECTRONIC,
     MISSING_PAPER,
@@ -174,6 +176,7 @@ MISMATCH_TYPES: Final = (
     DUPLICATE_PAPER,
     DUPLICATE_ELECTRONIC,
     INVALID_RECORD,
+    STATED_TIMELINESS_CONTRADICTION,
 )
 
 PERIOD_START: Final = "period_start"

@@ -1,4 +1,4 @@
-"""The nightly Prefect flow: read → validate → reconcile → load → report.
+"""The nightly Prefect flow: read → validate → reconcile → load → checkpoint → report.
 
 Thin wrappers over `doisoat.pipeline`, `doisoat.reconcile`, `doisoat.warehouse` and
 `doisoat.reports`; no business logic here. Only the load task retries, and only on transient
@@ -18,13 +18,16 @@ from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
 from doisoat import pipeline, warehouse
-from doisoat.errors import TransientError
+from doisoat.errors import QualityCheckError, TransientError
 from doisoat.flows.progress import stage
 from doisoat.reconcile.config import ReconcileConfig
 from doisoat.reconcile.engine import reconcile
 from doisoat.reconcile.result import Period, ReconcileResult
 from doisoat.reports import ReportPaths, RunInfo, write_reports
 from doisoat.reports.privacy import redact_url
+from doisoat.validators.checkpoint import CheckpointOutcome
+
+DATA_DOCS_DIR = "data_docs"  # the checkpoint's Data Docs, inside the report directory
 
 
 def _transient_only(task: Any, task_run: Any, state: Any) -> bool:
@@ -50,6 +53,9 @@ class RunOutcome:
     failed_inputs: pd.DataFrame
     reports: ReportPaths
     warehouse_url: str
+    files: pd.DataFrame | None = None  # schema.FILES_COLUMNS + rows_loaded, rows_quarantined
+    timeliness: pd.DataFrame | None = None  # validators.timeliness.TIMELINESS_CHECK_COLUMNS
+    checkpoint: CheckpointOutcome | None = None
 
 
 @task(name="read", cache_policy=NO_CACHE)
@@ -75,7 +81,11 @@ def read_task(
 def validate_task(inputs: pipeline.Inputs) -> pipeline.Checked:
     stage("validate")
     checked = pipeline.validate_inputs(inputs)
-    get_run_logger().info("row counts: %s", pipeline.row_counts(inputs, checked))
+    logger = get_run_logger()
+    logger.info("row counts: %s", pipeline.row_counts(inputs, checked))
+    contradicting = int(checked.timeliness["contradicts"].sum())
+    if contradicting:
+        logger.warning("%d rows state a timeliness their dates contradict", contradicting)
     return checked
 
 
@@ -85,6 +95,7 @@ def reconcile_task(
 ) -> ReconcileResult:
     stage("reconcile")
     result = reconcile(inputs.paper.records, inputs.electronic.records, checked.quarantine, period, config)
+    result = pipeline.with_timeliness_findings(result, checked)
     get_run_logger().info(
         "%d matches, mismatches by type: %s", len(result.matches), result.mismatch_counts().to_dict()
     )
@@ -106,7 +117,7 @@ def load_task(
         url,
         run,
         offices=inputs.offices,
-        files=inputs.files,
+        files=pipeline.file_counts(inputs, checked),
         paper=checked.paper.valid,
         electronic=checked.electronic.valid,
         quarantine=checked.quarantine,
@@ -120,12 +131,35 @@ def load_task(
     return stats
 
 
+@task(name="checkpoint", cache_policy=NO_CACHE)
+def checkpoint_task(url: str, run_id: str, counts: dict[str, int], docs_dir: Path) -> CheckpointOutcome:
+    """Great Expectations over the loaded warehouse; GX is imported here (it costs seconds). Shown
+    as its own stage of the CLI's progress display."""
+    from doisoat.validators.checkpoint import run_checkpoint
+
+    stage("checkpoint")
+
+    outcome = run_checkpoint(url, run_id, counts, docs_dir)
+    logger = get_run_logger()
+    if outcome.success:
+        logger.info("checkpoint: %d expectations met; Data Docs in %s", outcome.evaluated, outcome.data_docs)
+    else:
+        logger.error("%s", outcome.message())
+    return outcome
+
+
 @task(name="report", cache_policy=NO_CACHE)
 def report_task(
-    result: ReconcileResult, checked: pipeline.Checked, inputs: pipeline.Inputs, info: RunInfo, out_dir: Path
+    result: ReconcileResult,
+    checked: pipeline.Checked,
+    inputs: pipeline.Inputs,
+    info: RunInfo,
+    out_dir: Path,
+    data_docs: Path | None = None,
 ) -> ReportPaths:
     stage("report")
-    paths = write_reports(result, checked.quarantine, inputs.files, info, out_dir)
+    files = pipeline.file_counts(inputs, checked)
+    paths = write_reports(result, checked.quarantine, files, info, out_dir, data_docs=data_docs)
     get_run_logger().info("report written to %s", paths.html)
     return paths
 
@@ -167,7 +201,9 @@ def nightly_reconciliation(
     try:
         checked = validate_task(inputs)
         result = reconcile_task(inputs, checked, period, config)
+        counts = pipeline.row_counts(inputs, checked)
         load_task(url, run, inputs, checked, result)
+        quality = checkpoint_task(url, run_id, counts, out / DATA_DOCS_DIR)
         info = RunInfo(
             run_id=run_id,
             generated_at=started,
@@ -175,7 +211,10 @@ def nightly_reconciliation(
             electronic_dir=str(electronic_dir),
             warehouse_url=redact_url(url),
         )
-        paths = report_task(result, checked, inputs, info, out)
+        paths = report_task(result, checked, inputs, info, out, quality.data_docs)
+        if not quality.success:
+            # the report and the Data Docs are written (they show what failed); the run fails
+            raise QualityCheckError(quality.message())
     except Exception as exc:
         warehouse.finish_run(url, run_id, "failed", f"{type(exc).__name__}: {exc}")
         raise
@@ -185,8 +224,11 @@ def nightly_reconciliation(
         period=period,
         summary=result.summary,
         mismatch_counts={str(k): int(v) for k, v in result.mismatch_counts().items()},
-        counts=pipeline.row_counts(inputs, checked),
+        counts=counts,
         failed_inputs=pd.concat([inputs.paper.failed, inputs.electronic.failed], ignore_index=True),
         reports=paths,
         warehouse_url=url,
+        files=pipeline.file_counts(inputs, checked),
+        timeliness=checked.timeliness,
+        checkpoint=quality,
     )

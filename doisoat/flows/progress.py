@@ -9,6 +9,7 @@ STAGES: list[tuple[str, str]] = [
     ("validate", "Kiểm tra dữ liệu"),
     ("reconcile", "Đối soát"),
     ("load", "Nạp kho dữ liệu"),
+    ("checkpoint", "Kiểm tra chất lượng kho dữ liệu"),
     ("report", "Lập báo cáo"),
 ]
 

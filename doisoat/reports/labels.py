@@ -36,6 +36,7 @@ MISMATCH_TYPE_LABELS: Final[dict[str, str]] = {
     schema.DUPLICATE_PAPER: "Trùng trên sổ giấy",
     schema.DUPLICATE_ELECTRONIC: "Trùng trên phần mềm",
     schema.INVALID_RECORD: "Bản ghi không hợp lệ",
+    schema.STATED_TIMELINESS_CONTRADICTION: "Tiến độ ghi trên hồ sơ mâu thuẫn với ngày",
 }
 
 LEVEL_LABELS: Final[dict[str, str]] = {

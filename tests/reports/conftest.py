@@ -72,6 +72,9 @@ def mismatch_frame() -> pd.DataFrame:
          schema.DOSSIER_CODE, None, None, "Trùng với motcua_p2.csv#10"),
         (schema.INVALID_RECORD, "TP", "000.17.22.H56-190114-0010", "so_tp_2019.xlsx!Quý 2!3", None,
          schema.DUE_DATE, "2019-01-10", None, "Ngày hẹn trả trước ngày nhận"),
+        (schema.STATED_TIMELINESS_CONTRADICTION, "TP", "000.17.22.H56-190115-0011", "so_tp_2019.xlsx!Quý 2!4",
+         None, schema.STATED_TIMELINESS, "on_time", None,
+         "Ghi Đúng hạn nhưng trả 10/01/2019, hẹn 07/01/2019: Quá hạn 3 ngày làm việc"),
     ]
     frame = pd.DataFrame(
         rows,

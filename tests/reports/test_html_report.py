@@ -56,7 +56,7 @@ def test_every_mismatch_type_has_its_label_count_and_drill_down(page: str) -> No
         assert f'<details class="drill" id="{anchor(code)}">' in page
     link = '<a href="#sl-missing_electronic">Có trên sổ giấy, thiếu trên phần mềm</a>'
     assert f'{link}</td><td class="num">2<' in page
-    assert '<td>Tổng cộng</td><td class="num">10</td>' in page
+    assert '<td>Tổng cộng</td><td class="num">11</td>' in page
 
 
 def test_drill_down_rows_show_refs_fields_and_readable_values(page: str) -> None:

@@ -1,0 +1,53 @@
+"""Pipeline steps that join stages: the ledger's own timeliness claims checked against its dates."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+
+from doisoat import pipeline
+from doisoat import schema as c
+from doisoat.reconcile.engine import reconcile
+from doisoat.reconcile.result import Period
+from doisoat.validators import timeliness
+from doisoat.validators.quarantine import PAPER, validate
+from tests import factories as f
+
+PERIOD = Period(dt.date(2019, 1, 1), dt.date(2019, 6, 28))
+
+
+def test_a_row_claiming_on_time_but_returned_after_its_due_date_becomes_a_finding() -> None:
+    paper = f.paper(
+        {  # claims Đúng hạn, returned three working days after its due date
+            c.DOSSIER_CODE: "000.01.22.H56-190102-0001",
+            c.RECEIVED_AT: "02/01/2019 08:30",
+            c.DUE_DATE: "07/01/2019",
+            c.RETURNED_DATE: "10/01/2019",
+            c.STATED_TIMELINESS: c.ON_TIME,
+            c.RETURN_MARKS: 1,
+        },
+        {  # honest: Đúng hạn on its due date
+            c.DOSSIER_CODE: "000.01.22.H56-190102-0002",
+            c.RECEIVED_AT: "02/01/2019 09:00",
+            c.DUE_DATE: "07/01/2019",
+            c.RETURNED_DATE: "07/01/2019",
+            c.STATED_TIMELINESS: c.ON_TIME,
+            c.RETURN_MARKS: 1,
+        },
+    )
+    valid = validate(paper, PAPER)
+    assert valid.quarantine.empty  # a contradiction is reported, not quarantined
+    checked = pipeline.Checked(
+        paper=valid,
+        electronic=validate(f.electronic(), "electronic"),
+        timeliness=timeliness.recompute(valid.valid, PAPER),
+    )
+    base = reconcile(paper, f.electronic(), f.no_quarantine(), PERIOD)
+    result = pipeline.with_timeliness_findings(base, checked)
+    found = result.mismatches[result.mismatches[c.MISMATCH_TYPE] == c.STATED_TIMELINESS_CONTRADICTION]
+    assert found[c.PAPER_REF].tolist() == ["phuong-1_2019-01.xlsx!T01-2019!10"]
+    assert found[c.DETAIL].iloc[0].startswith("Ghi Đúng hạn nhưng trả 10/01/2019")
+    assert len(result.mismatches) == len(base.mismatches) + 1
+    assert list(result.mismatches.columns) == c.MISMATCH_COLUMNS
+    pd.testing.assert_frame_equal(result.summary, base.summary)
