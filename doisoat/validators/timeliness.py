@@ -149,8 +149,8 @@ _LABELS_VI: Final = {c.EARLY: "Trước hạn", c.ON_TIME: "Đúng hạn", c.LAT
 
 
 def as_findings(checks: pd.DataFrame, mismatch_type: str = c.STATED_TIMELINESS_CONTRADICTION) -> pd.DataFrame:
-    """The contradictions as mismatch rows (schema.MISMATCH_COLUMNS): one per contradicting row, its ref on its own side, the
-    stated value in that side's value column and a Vietnamese detail, e.g.
+    """The contradictions as mismatch rows (schema.MISMATCH_COLUMNS): one per contradicting row,
+    its ref on its own side, the stated value in that side's value column and a Vietnamese detail, e.g.
     "Ghi Đúng hạn nhưng trả 10/01/2019, hẹn 07/01/2019: Quá hạn 3 ngày làm việc". The id is stable
     (type + side + office + code, or the ref when there is no code)."""
     from doisoat.reconcile.mismatches import build, empty_mismatches, identity_of
