@@ -14,6 +14,7 @@ from typing import Final
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from doisoat import reference
 from doisoat import schema as c
@@ -23,7 +24,7 @@ from doisoat.scenario import columns as k
 from doisoat.scenario.catalog import CITY_AGENCIES, PROCEDURE_MIX
 from doisoat.scenario.people import draw_addresses, draw_names, draw_phones
 from doisoat.scenario.spec import InjectionRates, OfficeSpec
-from doisoat.scenario.text import arrow_to_str, format_stamps
+from doisoat.scenario.text import arrow_to_str, format_stamps, int_text, take_text
 from doisoat.scenario.workdays import Workdays
 
 NOTES: Final = (
@@ -58,7 +59,7 @@ def _codes(office_code: str, received: pd.Series) -> pd.Series:
     seq = np.arange(len(day)) - first[inverse] + 1
     return (
         office_code + "-" + arrow_to_str(format_stamps(received, "%y%m%d"), received.index) + "-"
-        + pd.Series(seq).astype("str").str.zfill(4)
+        + int_text(seq, 4)
     )
 
 
@@ -92,14 +93,13 @@ def draw_dossiers(
     received = _receipts(rng, days, n)
     procs = procedure_table(office.level)
     pick = rng.choice(len(procs), n, p=(procs["weight"] / procs["weight"].sum()).to_numpy())
-    chosen = procs.iloc[pick].reset_index(drop=True)
     df = pd.DataFrame({
         c.UNIT_CODE: office.code,
         c.DOSSIER_CODE: _codes(office.code, received),
         c.RECEIVED_AT: received,
-        c.PROCEDURE_NAME: chosen["procedure_name"].astype("str"),
-        c.FIELD: chosen["field"].astype("str"),
-        k.PROCESSING_DAYS: chosen["processing_days"].astype("int64"),
+        c.PROCEDURE_NAME: take_text(pa.array(procs["procedure_name"].astype("str").array), pick),
+        c.FIELD: take_text(pa.array(procs["field"].astype("str").array), pick),
+        k.PROCESSING_DAYS: procs["processing_days"].to_numpy(dtype="int64")[pick],
     })
     df[c.DUE_DATE] = calendar.due_dates(df[c.RECEIVED_AT], df[k.PROCESSING_DAYS]).astype("datetime64[us]")
     _natural_outcome(df, rates, workdays, end, rng)
@@ -112,7 +112,7 @@ def draw_dossiers(
         df[c.HANDLING_AGENCY] = office.software_name
     df[c.HANDLING_AGENCY] = df[c.HANDLING_AGENCY].astype("str")
     _transfers(df, workdays, end, rng)
-    notes = pd.Series(np.asarray(NOTES, dtype=object)[rng.integers(0, len(NOTES), n)], dtype="str")
+    notes = take_text(pa.array(NOTES, pa.string()), rng.integers(0, len(NOTES), n))
     df[c.NOTE] = notes.where(rng.random(n) < 0.04)
     return df
 

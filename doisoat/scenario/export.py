@@ -15,6 +15,7 @@ import pandas as pd
 from doisoat import reference
 from doisoat import schema as c
 from doisoat.scenario import columns as k
+from doisoat.scenario.order import laid_out
 from doisoat.scenario.spec import OfficeSpec
 
 HEADERS: Final = (
@@ -36,10 +37,9 @@ def export_file(office: OfficeSpec) -> str:
 def layout_electronic(dossiers: pd.DataFrame, office: OfficeSpec) -> pd.DataFrame:
     """The export rows (software dossiers plus the duplicated rows) in the software's order of
     receipt, with the row number each lands on. A duplicated row follows its original."""
-    base = dossiers[dossiers[k.ROLE] != k.PAPER_ONLY].assign(**{k.EXTRA: False})
-    extra = dossiers[dossiers[k.FINDING] == c.DUPLICATE_ELECTRONIC].assign(**{k.EXTRA: True})
-    rows = pd.concat([base, extra], ignore_index=True)
-    rows = rows.sort_values([k.E_RECEIVED, c.DOSSIER_CODE, k.EXTRA], kind="stable", ignore_index=True)
+    rows = laid_out(dossiers, (dossiers[k.ROLE] != k.PAPER_ONLY).to_numpy(),
+                    (dossiers[k.FINDING] == c.DUPLICATE_ELECTRONIC).to_numpy(dtype=bool, na_value=False),
+                    k.E_RECEIVED)
     rows[k.FILE] = export_file(office)
     rows[k.ROW] = rows.index + FIRST_DATA_ROW
     return rows

@@ -31,6 +31,7 @@ from xlsxwriter.worksheet import Worksheet
 
 from doisoat import schema as c
 from doisoat.scenario import columns as k
+from doisoat.scenario.order import laid_out
 from doisoat.scenario.spec import OfficeSpec
 from doisoat.scenario.text import arrow_to_str, format_count, format_stamps
 
@@ -154,10 +155,9 @@ def layout_paper(
 ) -> pd.DataFrame:
     """The ledger rows (paper dossiers plus the duplicated rows) in file order, with the file,
     sheet and row number each lands on. A duplicated row follows its original."""
-    base = dossiers[dossiers[k.ROLE] != k.ELECTRONIC_ONLY].assign(**{k.EXTRA: False})
-    extra = dossiers[dossiers[k.FINDING] == c.DUPLICATE_PAPER].assign(**{k.EXTRA: True})
-    rows = pd.concat([base, extra], ignore_index=True)
-    rows = rows.sort_values([c.RECEIVED_AT, c.DOSSIER_CODE, k.EXTRA], kind="stable", ignore_index=True)
+    rows = laid_out(dossiers, (dossiers[k.ROLE] != k.ELECTRONIC_ONLY).to_numpy(),
+                    (dossiers[k.FINDING] == c.DUPLICATE_PAPER).to_numpy(dtype=bool, na_value=False),
+                    c.RECEIVED_AT)
     month = arrow_to_str(format_stamps(rows[c.RECEIVED_AT], "%Y-%m"), rows.index)
     if files is None:
         rows[k.FILE] = office.slug + "_" + month + ".xlsx"

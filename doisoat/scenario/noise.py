@@ -16,7 +16,6 @@ rows are left clean (their finding depends on what is written).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from typing import Final
 
 import numpy as np
@@ -25,7 +24,7 @@ import pandas as pd
 from doisoat import schema as c
 from doisoat.scenario import columns as k
 from doisoat.scenario.spec import NoiseRates
-from doisoat.scenario.text import strip_diacritics
+from doisoat.scenario.text import as_arrow, per_distinct, strip_diacritics, take_text
 
 BATCH_PROCEDURE: Final = "Chứng thực bản sao từ bản chính"
 # Abbreviations clerks use, applied in order (regex, case-insensitive where marked).
@@ -63,8 +62,6 @@ def shared_applicants(df: pd.DataFrame, rates: NoiseRates, rng: np.random.Genera
     day = received.dt.normalize().to_numpy()
     morning = (received.dt.hour < 12).to_numpy()
     ct = (df[c.PROCEDURE_NAME] == BATCH_PROCEDURE).to_numpy()
-    names = df[c.APPLICANT_NAME].to_numpy(dtype=object).copy()
-    contacts = df[c.APPLICANT_CONTACT].to_numpy(dtype=object).copy()
 
     group = pd.Series(np.where(ct & morning, day.astype("int64"), -1))
     size = group.map(group.value_counts()).to_numpy()
@@ -79,18 +76,19 @@ def shared_applicants(df: pd.DataFrame, rates: NoiseRates, rng: np.random.Genera
     first_of = np.arange(n)
     first_of[first.index.to_numpy()] = first.to_numpy()
     joined = in_batch & (batch_rank >= 1) & (batch_rank <= 3)  # up to four dossiers per person
-    names[joined] = names[first_of[joined]]
-    contacts[joined] = contacts[first_of[joined]]
+    contact_of = np.arange(n)  # whose name and contact each row takes (moved as positions)
+    contact_of[joined] = first_of[joined]
     _add_label(labels, joined | (in_batch & (batch_rank == 0)), "batch")
 
     prev_same_day = np.zeros(n, dtype=bool)
     prev_same_day[1:] = day[1:] == day[:-1]
     share = _take(rng, prev_same_day & ~in_batch & ~np.roll(in_batch, -1), rates.shared_name)
     share_idx = np.flatnonzero(share)
-    names[share_idx] = names[share_idx - 1]
+    name_of = contact_of.copy()
+    name_of[share_idx] = contact_of[share_idx - 1]
     _add_label(labels, share, "shared_name")
-    df[c.APPLICANT_NAME] = pd.Series(names, index=df.index, dtype="str")
-    df[c.APPLICANT_CONTACT] = pd.Series(contacts, index=df.index, dtype="str")
+    df[c.APPLICANT_NAME] = take_text(as_arrow(df[c.APPLICANT_NAME]), name_of, df.index)
+    df[c.APPLICANT_CONTACT] = take_text(as_arrow(df[c.APPLICANT_CONTACT]), contact_of, df.index)
     return labels
 
 
@@ -161,27 +159,25 @@ def _neighbour_codes(df: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
 def _swapped_receipts(received: pd.Series, start: dt.date) -> tuple[pd.Series, np.ndarray]:
     """The receipt written month first (3 May → "05/03" read as 5 March), and where that gives
     another, earlier date still inside the period."""
-    day, month = received.dt.day.to_numpy(), received.dt.month.to_numpy()
+    stamps = received.to_numpy(dtype="datetime64[us]")
+    days = stamps.astype("datetime64[D]")
+    months = days.astype("datetime64[M]")
+    day = (days - months).astype(np.int64) + 1
+    month = months.astype(np.int64) % 12 + 1
     ok = (day < month) & (month <= 12)
-    year = received.dt.year.to_numpy()
-    swapped = pd.to_datetime(
-        pd.DataFrame({"year": year, "month": np.where(ok, day, month), "day": np.where(ok, month, day)})
-    ).astype("datetime64[us]") + (received - received.dt.normalize()).to_numpy()
-    ok &= (swapped >= pd.Timestamp(start)).to_numpy()
-    return pd.Series(swapped.to_numpy(), index=received.index, dtype="datetime64[us]"), ok
+    # month `day`, day `month` by NumPy calendar arithmetic (a day of at most 12 exists in every month)
+    first = months - (month - 1).astype("timedelta64[M]")  # 1 January of the year
+    new_month = first + (np.where(ok, day, month) - 1).astype("timedelta64[M]")
+    new_day = new_month.astype("datetime64[D]") + (np.where(ok, month, day) - 1).astype("timedelta64[D]")
+    swapped = new_day.astype("datetime64[us]") + (stamps - days.astype("datetime64[us]"))
+    ok &= swapped >= np.datetime64(start, "us")
+    return pd.Series(swapped, index=received.index, dtype="datetime64[us]"), ok
 
 
 def _abbreviate(values: pd.Series) -> pd.Series:
     for pattern, abbreviation in ABBREVIATIONS:
         values = values.str.replace(pattern, abbreviation, regex=True)
     return values
-
-
-def _per_distinct(values: pd.Series, func: Callable[[pd.Series], pd.Series]) -> pd.Series:
-    """`func` applied once per distinct value (names and procedures repeat a lot)."""
-    distinct = pd.Series(values.unique(), dtype="str")
-    mapped = pd.Series(func(distinct).to_numpy(), index=distinct.to_numpy())
-    return pd.Series(mapped.reindex(values.to_numpy()).to_numpy(), index=values.index, dtype="str")
 
 
 def paper_noise(
@@ -208,7 +204,7 @@ def paper_noise(
     typed = _take(rng, eligible, rates.name_typo)
     names[typed] = _typo(names[typed], rng).to_numpy()
     _add_label(labels, typed, "name_typo")
-    plain = _per_distinct(names, strip_diacritics)
+    plain = per_distinct(names, strip_diacritics)
     marked = (plain != names).to_numpy()
     bare = _take(rng, eligible & marked & ~typed, rates.no_diacritics)
     names[bare] = plain[bare]
@@ -216,7 +212,7 @@ def paper_noise(
     df[c.APPLICANT_NAME] = names
 
     procedures = df[c.PROCEDURE_NAME].copy()
-    short = _per_distinct(procedures, _abbreviate)
+    short = per_distinct(procedures, _abbreviate)
     abbr = _take(rng, eligible & (short != procedures).to_numpy(), rates.abbreviation)
     procedures[abbr] = short[abbr]
     _add_label(labels, abbr, "abbreviation")

@@ -10,8 +10,10 @@ from typing import Final
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
-from doisoat.scenario.text import strip_diacritics
+from doisoat.scenario.text import int_text, strip_diacritics, take_text
 
 SURNAMES: Final[dict[str, float]] = {
     "Nguyễn": 38.0, "Trần": 11.0, "Lê": 9.5, "Phạm": 7.0, "Huỳnh": 5.0, "Võ": 4.0, "Phan": 4.5,
@@ -38,20 +40,27 @@ PHONE_PREFIXES: Final = (
 )
 
 
-def _pick(rng: np.random.Generator, choices: tuple[str, ...], n: int) -> np.ndarray:
-    return np.asarray(choices, dtype=object)[rng.integers(0, len(choices), n)]
+_SURNAMES: Final = pa.array(list(SURNAMES), pa.string())
+_MIDDLES: Final = pa.array([*FEMALE_MIDDLE, *MALE_MIDDLE], pa.string())  # female first
+_GIVENS: Final = pa.array([*FEMALE_GIVEN, *MALE_GIVEN], pa.string())
 
 
 def draw_names(rng: np.random.Generator, n: int) -> pd.Series:
-    """`n` full names "Surname Middle Given"."""
-    surnames = np.asarray(list(SURNAMES), dtype=object)
+    """`n` full names "Surname Middle Given" (drawn as positions, joined by Arrow)."""
     weights = np.asarray(list(SURNAMES.values()))
-    surname = surnames[rng.choice(len(surnames), n, p=weights / weights.sum())]
+    surname = rng.choice(len(SURNAMES), n, p=weights / weights.sum())
     female = rng.random(n) < 0.5
-    middle = np.where(female, _pick(rng, FEMALE_MIDDLE, n), _pick(rng, MALE_MIDDLE, n))
-    given = np.where(female, _pick(rng, FEMALE_GIVEN, n), _pick(rng, MALE_GIVEN, n))
-    middle = np.where(middle == given, np.where(female, "Thị", "Văn"), middle)  # no "Minh Minh"
-    return pd.Series(surname + " " + middle + " " + given, dtype="str")
+    f_mid, m_mid = rng.integers(0, len(FEMALE_MIDDLE), n), rng.integers(0, len(MALE_MIDDLE), n)
+    middle = np.where(female, f_mid, len(FEMALE_MIDDLE) + m_mid)
+    f_giv, m_giv = rng.integers(0, len(FEMALE_GIVEN), n), rng.integers(0, len(MALE_GIVEN), n)
+    given = np.where(female, f_giv, len(FEMALE_GIVEN) + m_giv)
+    same = pc.equal(pc.take(_MIDDLES, pa.array(middle)), pc.take(_GIVENS, pa.array(given)))
+    # no "Minh Minh": "Thị" (female) or "Văn" (male), the first middle name of each list
+    middle = np.where(same.to_numpy(zero_copy_only=False), np.where(female, 0, len(FEMALE_MIDDLE)), middle)
+    names = pc.binary_join_element_wise(
+        pc.take(_SURNAMES, pa.array(surname)), pc.take(_MIDDLES, pa.array(middle)),
+        pc.take(_GIVENS, pa.array(given)), " ")
+    return pd.Series(pd.arrays.ArrowStringArray(names), dtype="str")
 
 
 def draw_other_names(rng: np.random.Generator, names: pd.Series) -> pd.Series:
@@ -75,11 +84,11 @@ def name_variants(rng: np.random.Generator, names: pd.Series) -> pd.Series:
 
 def draw_phones(rng: np.random.Generator, n: int) -> pd.Series:
     """Mobile numbers as text with their leading 0: "0912345678"."""
-    digits = pd.Series(rng.integers(0, 10_000_000, n)).astype("str").str.zfill(7)
-    return pd.Series(_pick(rng, PHONE_PREFIXES, n), dtype="str") + digits
+    digits = int_text(rng.integers(0, 10_000_000, n), 7)
+    return take_text(pa.array(PHONE_PREFIXES, pa.string()), rng.integers(0, len(PHONE_PREFIXES), n)) + digits
 
 
 def draw_addresses(rng: np.random.Generator, places: list[tuple[str, str]], n: int) -> pd.Series:
     """Addresses "Khu phố 3, Phường 1" from (locality, ward or commune) pairs."""
-    pairs = np.asarray([f"{loc}, {ward}" for loc, ward in places], dtype=object)
-    return pd.Series(pairs[rng.integers(0, len(pairs), n)], dtype="str")
+    pairs = pa.array([f"{loc}, {ward}" for loc, ward in places], pa.string())
+    return take_text(pairs, rng.integers(0, len(pairs), n))

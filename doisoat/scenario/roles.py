@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from doisoat import schema as c
 from doisoat.errors import ConfigError
@@ -21,6 +22,7 @@ from doisoat.scenario import columns as k
 from doisoat.scenario.catalog import CONFLICT_FIELD_WEIGHTS, OTHER_FIELD_WEIGHT
 from doisoat.scenario.dossiers import procedure_table
 from doisoat.scenario.plan import OfficePlan
+from doisoat.scenario.text import take_text
 from doisoat.scenario.workdays import Workdays
 
 MAX_PAPER_LATE_DAYS = 10  # paper late returns: up to this many working days after due
@@ -240,14 +242,16 @@ def _alternative_procedures(
     """For each dossier, another procedure of its office's mix with the same legal days (so the
     due date does not move), or NA when there is none."""
     table = procedure_table(level)
-    alt = pd.Series(pd.NA, index=df.index, dtype="str")
-    field = pd.Series(pd.NA, index=df.index, dtype="str")
-    for name, rows in df.groupby(c.PROCEDURE_NAME, sort=True).groups.items():  # per procedure
-        days = int(table.loc[table["procedure_name"] == name, "processing_days"].iloc[0])
-        others = table[(table["processing_days"] == days) & (table["procedure_name"] != name)]
-        if others.empty:
+    names, days = table["procedure_name"].to_numpy(dtype=object), table["processing_days"].to_numpy()
+    codes, procedures = pd.factorize(df[c.PROCEDURE_NAME], sort=True)
+    pick = np.full(len(df), -1, dtype=np.int64)  # row of `table` of each dossier's other procedure
+    for j, name in enumerate(procedures):  # per procedure, in name order (as the draws were made)
+        rows = np.flatnonzero(codes == j)
+        same_days = days[np.flatnonzero(names == name)[0]]
+        others = np.flatnonzero((days == same_days) & (names != name))
+        if len(others) == 0:
             continue
-        chosen = others.iloc[rng.integers(0, len(others), len(rows))]
-        alt[rows] = chosen["procedure_name"].to_numpy()
-        field[rows] = chosen["field"].to_numpy()
+        pick[rows] = others[rng.integers(0, len(others), len(rows))]
+    alt = take_text(pa.array(table["procedure_name"].astype("str").array), pick, df.index)
+    field = take_text(pa.array(table["field"].astype("str").array), pick, df.index)
     return alt, field

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
@@ -60,3 +61,38 @@ def format_stamps(values: pd.Series, date_format: str, time: str = "") -> pa.Arr
 def arrow_to_str(values: pa.Array, index: pd.Index | None = None) -> pd.Series:
     """An Arrow string array as a pandas `str` Series (nulls → NaN)."""
     return pd.Series(values.to_pandas(), index=index).astype("str")
+
+
+def int_text(values: pd.Series | np.ndarray, width: int = 0) -> pd.Series:
+    """Integers as a `str` Series ("7", or "0007" with `width` 4), through Arrow's cast: pandas'
+    `astype("str")` on integers builds one Python string per row."""
+    index = values.index if isinstance(values, pd.Series) else None
+    text = pa.array(np.asarray(values, dtype=np.int64)).cast(pa.string())
+    if width:
+        text = pc.utf8_lpad(text, width, "0")
+    return pd.Series(pd.arrays.ArrowStringArray(text), index=index, dtype="str")
+
+
+
+def take_text(
+    values: pa.Array | pa.ChunkedArray, positions: np.ndarray, index: pd.Index | None = None
+) -> pd.Series:
+    """`values[positions]` as a `str` Series, null where a position is negative: an Arrow `take`,
+    where building the Series from a NumPy object array would convert string by string."""
+    pos = np.asarray(positions, dtype=np.int64)
+    missing = pos < 0
+    taken = pc.take(values, pa.array(np.where(missing, 0, pos), mask=missing if missing.any() else None))
+    return pd.Series(pd.arrays.ArrowStringArray(taken), index=index, dtype="str")
+
+
+def as_arrow(values: pd.Series) -> pa.ChunkedArray:
+    """The Arrow strings of a `str` Series (no copy for Arrow-backed strings)."""
+    arrow = pa.array(values.astype("str").array, pa.string())
+    return arrow if isinstance(arrow, pa.ChunkedArray) else pa.chunked_array([arrow])
+
+
+def per_distinct(values: pd.Series, func: Callable[[pd.Series], pd.Series]) -> pd.Series:
+    """`func` (element-wise on a `str` Series) applied once per distinct value; nulls stay null."""
+    codes, uniques = pd.factorize(values)
+    mapped = func(pd.Series(np.asarray(uniques, dtype=object), dtype="str"))
+    return take_text(as_arrow(mapped), codes, values.index)

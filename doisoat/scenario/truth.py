@@ -27,9 +27,12 @@ from __future__ import annotations
 from typing import Final
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from doisoat import schema as c
 from doisoat.scenario import columns as k
+from doisoat.scenario.text import as_arrow, int_text, take_text
 
 KIND: Final = "kind"
 LINK: Final = "link"
@@ -38,30 +41,33 @@ NOISE: Final = "noise"
 TRUTH_COLUMNS: Final = [
     KIND, c.MISMATCH_TYPE, c.UNIT_CODE, c.DOSSIER_CODE, c.PAPER_REF, c.ELECTRONIC_REF, NOISE,
 ]
+_SORT_KEYS: Final = (KIND, c.MISMATCH_TYPE, c.DOSSIER_CODE, c.PAPER_REF, c.ELECTRONIC_REF)
 _BOTH_SIDES: Final = (c.TIMELINESS_CONFLICT, c.DATE_MISMATCH, c.PROCEDURE_MISMATCH, c.APPLICANT_MISMATCH)
 
 
 def paper_refs(rows: pd.DataFrame) -> pd.Series:
     """"<file>!<sheet>!<row>" of laid-out ledger rows; "<file>#<row>" for a CSV ledger (no sheet)."""
-    row = rows[k.ROW].astype("str")
+    row = int_text(rows[k.ROW])
     in_sheet = rows[k.FILE] + "!" + rows[k.SHEET] + "!" + row
     return in_sheet.where(rows[k.SHEET] != "", rows[k.FILE] + "#" + row)
 
 
 def electronic_refs(rows: pd.DataFrame) -> pd.Series:
     """"<file>#<row>" of laid-out export rows."""
-    return rows[k.FILE] + "#" + rows[k.ROW].astype("str")
+    return rows[k.FILE] + "#" + int_text(rows[k.ROW])
 
 
 def build_truth(paper: pd.DataFrame, electronic: pd.DataFrame) -> pd.DataFrame:
     """Truth rows of one office from its laid-out paper and export rows."""
     keys = [c.UNIT_CODE, c.DOSSIER_CODE]
-    p = paper.assign(**{c.PAPER_REF: paper_refs(paper)})
-    e = electronic.assign(**{c.ELECTRONIC_REF: electronic_refs(electronic)})
-    p_first, e_first = p[~p[k.EXTRA]], e[~e[k.EXTRA]]
-    pairs = p_first[p_first[k.ROLE] == k.PAIR][[*keys, k.FINDING, k.NOISE, c.PAPER_REF]].merge(
-        e_first[[*keys, c.ELECTRONIC_REF]], on=keys, how="inner", validate="one_to_one"
+    # only the columns the truth needs: row selections on the wide laid-out frames are costly
+    p = paper[[*keys, k.ROLE, k.FINDING, k.NOISE, k.EXTRA]].assign(**{c.PAPER_REF: paper_refs(paper)})
+    e = electronic[[*keys, k.ROLE, k.NOISE, k.EXTRA]].assign(
+        **{c.ELECTRONIC_REF: electronic_refs(electronic)}
     )
+    p_first, e_first = p[~p[k.EXTRA]], e[~e[k.EXTRA]]
+    pairs = _joined(p_first[p_first[k.ROLE] == k.PAIR][[*keys, k.FINDING, k.NOISE, c.PAPER_REF]],
+                    e_first[[*keys, c.ELECTRONIC_REF]])
     links = pairs.assign(**{KIND: LINK, c.MISMATCH_TYPE: pd.NA})
     both = pairs[pairs[k.FINDING].isin(_BOTH_SIDES)]
     paper_only = p_first[p_first[k.ROLE] == k.PAPER_ONLY]
@@ -75,11 +81,28 @@ def build_truth(paper: pd.DataFrame, electronic: pd.DataFrame) -> pd.DataFrame:
         e[e[k.EXTRA]].assign(**{KIND: MISMATCH, c.MISMATCH_TYPE: c.DUPLICATE_ELECTRONIC}),
     ]
     truth = pd.concat([part.reindex(columns=TRUTH_COLUMNS) for part in parts], ignore_index=True)
-    truth[KIND] = pd.Categorical(truth[KIND], [LINK, MISMATCH])
-    truth = truth.sort_values([KIND, c.MISMATCH_TYPE, c.DOSSIER_CODE, c.PAPER_REF, c.ELECTRONIC_REF],
-                              na_position="first", kind="stable", ignore_index=True)
-    truth[KIND] = truth[KIND].astype("str")
-    truth[NOISE] = truth[NOISE].fillna("")
-    for col in TRUTH_COLUMNS[1:]:
+    for col in TRUTH_COLUMNS:
         truth[col] = truth[col].astype("str")
+    # a stable sort, nulls first; Arrow compares UTF-8 bytes, i.e. code points as pandas does,
+    # and "link" < "mismatch" is the order of the kinds
+    keys_table = pa.table({col: as_arrow(truth[col]) for col in _SORT_KEYS})
+    order = pc.sort_indices(keys_table, sort_keys=[(col, "ascending", "at_start") for col in _SORT_KEYS])
+    truth = truth.take(order.to_numpy()).reset_index(drop=True)
+    truth[NOISE] = truth[NOISE].fillna("")
     return truth
+
+
+def _joined(paper: pd.DataFrame, electronic: pd.DataFrame) -> pd.DataFrame:
+    """The paper rows whose (unit, code) the electronic rows have, with their ELECTRONIC_REF (an
+    inner one-to-one join, in paper order)."""
+    def key(frame: pd.DataFrame) -> pd.Series:
+        return frame[c.UNIT_CODE] + "\x1f" + frame[c.DOSSIER_CODE]
+
+    index, wanted = pd.Index(key(electronic)), key(paper)
+    if not (index.is_unique and wanted.is_unique):
+        raise ValueError("a dossier appears twice among the first rows of one side")
+    pos = index.get_indexer(wanted)
+    found = pos >= 0
+    out = paper[found]
+    return out.assign(**{c.ELECTRONIC_REF: take_text(as_arrow(electronic[c.ELECTRONIC_REF]), pos[found],
+                                                     out.index)})
