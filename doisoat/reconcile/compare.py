@@ -5,15 +5,17 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 from rapidfuzz import fuzz, process
+from rapidfuzz.distance import OSA
 
 from doisoat import schema as c
 from doisoat.reconcile import mismatches as mm
 from doisoat.reconcile import timeliness as tl
 from doisoat.reconcile.calendar import WorkingCalendar
 from doisoat.reconcile.config import ReconcileConfig
-from doisoat.reconcile.keys import fold_text, normalise_code
+from doisoat.reconcile.evidence import given_name_agrees, swap_day_month
+from doisoat.reconcile.keys import code_key, fold_text, given_name, name_key
 from doisoat.reconcile.matching import E_IDX, P_IDX
-from doisoat.reconcile.procedures import resolve
+from doisoat.reconcile.procedures import expand, resolve
 from doisoat.reconcile.result import Period
 
 
@@ -41,7 +43,7 @@ def compare_pairs(
     p, e = _pairs(paper, electronic, links)
     if p.empty:
         return mm.empty_mismatches()
-    code = normalise_code(p[c.DOSSIER_CODE]).fillna(normalise_code(e[c.DOSSIER_CODE]))
+    code = code_key(e).fillna(code_key(p))
     base_identity = mm.identity_of(p[c.UNIT_CODE], code, p[c.REF])
     common = {
         "unit_code": p[c.UNIT_CODE],
@@ -60,8 +62,9 @@ def compare_pairs(
     e_over = tl.electronic_overdue(e, period.end).to_numpy()
     conflict = p_over != e_over
     if conflict.any():
-        p_desc = tl.describe(p[c.STATED_TIMELINESS], p[c.RETURNED_DATE], p[c.DUE_DATE])[conflict]
-        e_desc = tl.describe(e[c.STATED_TIMELINESS], e[c.RETURNED_DATE], e[c.DUE_DATE])[conflict]
+        pc, ec = p[conflict], e[conflict]
+        p_desc = tl.describe(pc[c.STATED_TIMELINESS], pc[c.RETURNED_DATE], pc[c.DUE_DATE])
+        e_desc = tl.describe(ec[c.STATED_TIMELINESS], ec[c.RETURNED_DATE], ec[c.DUE_DATE])
         detail = np.where(
             p_over[conflict],
             "Sổ giấy quá hạn, phần mềm không quá hạn",
@@ -80,14 +83,20 @@ def compare_pairs(
         )
 
     # -- dates -------------------------------------------------------------------------------
+    # a date written with day and month swapped on paper is a typo, not a finding
     p_recv = p[c.RECEIVED_AT].dt.normalize()
     e_recv = e[c.RECEIVED_AT].dt.normalize()
     lag = calendar.working_days_between(p_recv, e_recv)
     both = (p_recv.notna() & e_recv.notna()).to_numpy()
     lag_np = lag.fillna(0).to_numpy()
-    bad_recv = both & ((lag_np < 0) | (lag_np > config.max_entry_lag_days))
-    same_recv = both & (lag_np == 0)
-    bad_due = same_recv & (p[c.DUE_DATE] != e[c.DUE_DATE]).fillna(False).to_numpy()
+    swap_lag = calendar.working_days_between(swap_day_month(p_recv), e_recv).fillna(-1).to_numpy()
+    swap_ok = (swap_lag >= 0) & (swap_lag <= config.max_entry_lag_days)
+    bad_recv = both & ((lag_np < 0) | (lag_np > config.max_entry_lag_days)) & ~swap_ok
+    same_recv = both & ((lag_np == 0) | (swap_lag == 0))
+    due_differs = (p[c.DUE_DATE] != e[c.DUE_DATE]).fillna(False).to_numpy() & (
+        swap_day_month(p[c.DUE_DATE]) != e[c.DUE_DATE]
+    ).fillna(True).to_numpy()
+    bad_due = same_recv & due_differs
     # the software's return date may trail the paper's by the same entry lag; when the receipt
     # dates already disagree, that one finding says it (the return date follows the receipt)
     ret_lag = calendar.working_days_between(p[c.RETURNED_DATE], e[c.RETURNED_DATE]).fillna(0).to_numpy()
@@ -145,8 +154,8 @@ def compare_pairs(
         )
 
     # -- applicant ---------------------------------------------------------------------------
-    same_person = _same_person(p[c.APPLICANT_NAME], e[c.APPLICANT_NAME], config)
-    bad_person = ~same_person
+    same_person_ = same_person(p[c.APPLICANT_NAME], e[c.APPLICANT_NAME], config)
+    bad_person = ~same_person_
     if bad_person.any():
         frames.append(
             mm.build(
@@ -163,27 +172,45 @@ def compare_pairs(
 
 
 def _same_procedure(a: pd.Series, b: pd.Series, threshold: float) -> np.ndarray:
-    """Same when the folded names are equal, or both resolve to one reference procedure, or
-    (when either is unknown to the reference list) their names score at least `threshold`."""
-    fa, fb = fold_text(a), fold_text(b)
-    equal = (fa == fb).fillna(False).to_numpy()
-    missing = (fa.isna() | fb.isna()).to_numpy()  # nothing to compare: not a finding
+    """Same when both resolve to one reference procedure (abbreviations expanded), or, when either
+    is unknown to the reference list, their expanded names score at least `threshold`."""
+    a, b = a.reset_index(drop=True), b.reset_index(drop=True)
+    ea, eb = expand(a), expand(b)
+    missing = (ea.isna() | eb.isna()).to_numpy()  # nothing to compare: not a finding
     ra, rb = resolve(a).to_numpy(), resolve(b).to_numpy()
     known = (ra >= 0) & (rb >= 0)
     scores = process.cpdist(
-        fa.fillna("").tolist(), fb.fillna("").tolist(), scorer=fuzz.token_sort_ratio, workers=-1
+        ea.fillna("").tolist(), eb.fillna("").tolist(), scorer=fuzz.token_sort_ratio, workers=-1
     )
-    return equal | missing | np.where(known, ra == rb, scores >= threshold)
+    return np.asarray(missing | np.where(known, ra == rb, scores >= threshold), dtype=bool)
 
 
-def _same_person(a: pd.Series, b: pd.Series, config: ReconcileConfig) -> np.ndarray:
-    """Same person when the folded full names are close (any word order) and so are the given names."""
-    fa, fb = fold_text(a), fold_text(b)
-    missing = (fa.isna() | fb.isna()).to_numpy()
-    fa_l, fb_l = fa.fillna("").tolist(), fb.fillna("").tolist()
-    full = process.cpdist(fa_l, fb_l, scorer=fuzz.token_sort_ratio, workers=-1)
-    given_a = fa.fillna("").str.split(" ").str[-1].fillna("").tolist()
-    given_b = fb.fillna("").str.split(" ").str[-1].fillna("").tolist()
-    given = process.cpdist(given_a, given_b, scorer=fuzz.ratio, workers=-1)
-    close = (full >= config.applicant_threshold) & (given >= config.applicant_given_name_threshold)
+def same_person(a: pd.Series, b: pd.Series, config: ReconcileConfig) -> np.ndarray:
+    """Same person when the folded names are close in any word order (`applicant_threshold`) and
+    each given name is close to a word of the other name (`applicant_given_name_threshold`), so
+    'Nguyễn Văn An' and 'Nguyễn Văn Bình' are two people. A blank name on either side agrees."""
+    a, b = a.reset_index(drop=True), b.reset_index(drop=True)
+    ka, kb = name_key(a), name_key(b)
+    missing = (ka.isna() | kb.isna()).to_numpy()
+    fa, fb = fold_text(a).fillna(""), fold_text(b).fillna("")
+    full = np.maximum.reduce(  # words in any order, or as written (a typo can re-sort the words)
+        [
+            process.cpdist(ka.fillna("").tolist(), kb.fillna("").tolist(), scorer=fuzz.ratio, workers=-1),
+            process.cpdist(fa.tolist(), fb.tolist(), scorer=fuzz.ratio, workers=-1),
+            process.cpdist(fa.tolist(), fb.tolist(), scorer=OSA.normalized_similarity, workers=-1) * 100,
+        ]
+    )
+    close = full >= config.applicant_threshold
+    same_words = (ka == kb).fillna(False).to_numpy(dtype=bool)
+    check = close & ~same_words  # the same words in any order need no given-name check
+    if check.any():
+        k = np.flatnonzero(check)
+        ga, gb = given_name(a).fillna(""), given_name(b).fillna("")
+        close[k] = given_name_agrees(
+            ga.iloc[k].tolist(),
+            fb.iloc[k].tolist(),
+            gb.iloc[k].tolist(),
+            fa.iloc[k].tolist(),
+            config.applicant_given_name_threshold,
+        )
     return np.asarray(missing | close, dtype=bool)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 
+import numpy as np
 import pandas as pd
 
 from doisoat import schema as c
@@ -11,7 +12,7 @@ from doisoat.reconcile import aggregates, compare, matching
 from doisoat.reconcile import mismatches as mm
 from doisoat.reconcile.calendar import WorkingCalendar, calendar_covering
 from doisoat.reconcile.config import ReconcileConfig
-from doisoat.reconcile.keys import normalise_code
+from doisoat.reconcile.keys import CODE_KEY, code_key, normalise_code
 from doisoat.reconcile.result import Period, ReconcileResult
 
 log = logging.getLogger(__name__)
@@ -23,6 +24,17 @@ def within_period(records: pd.DataFrame, period: Period) -> pd.Series:
     day = records[c.RECEIVED_AT].dt.normalize()
     inside = (day >= pd.Timestamp(period.start)) & (day <= pd.Timestamp(period.end))
     return (inside | day.isna()).astype(bool)
+
+
+_UNUSED = frozenset({c.RAW_VALUES, c.PARSE_ERRORS})
+PAPER_LINEAGE = [c.SOURCE_FILE, c.SOURCE_SHEET, c.SOURCE_ROW, c.REF]
+ELECTRONIC_LINEAGE = [c.SOURCE_FILE, c.SOURCE_ROW, c.REF]
+
+
+def canonical_order(records: pd.DataFrame, lineage: list[str]) -> pd.DataFrame:
+    """Rows in the order they stand in their files, whatever order they came in: "first
+    occurrence", ranks and tie-breaks then do not depend on how the inputs were concatenated."""
+    return records.sort_values(lineage, na_position="last", kind="stable", ignore_index=True)
 
 
 def reconcile(
@@ -46,24 +58,36 @@ def reconcile(
         paper[c.RECEIVED_AT], electronic[c.RECEIVED_AT], pd.Series(pd.to_datetime([period.end]))
     )
     bad_refs = set(quarantine[c.REF]) if len(quarantine) else set()
-    p_valid = paper[~paper[c.REF].isin(bad_refs)].reset_index(drop=True)
-    e_valid = electronic[~electronic[c.REF].isin(bad_refs)].reset_index(drop=True)
+    # the raw cell texts are not compared: leaving them out halves the working copies' memory
+    p_cols = [col for col in paper.columns if col not in _UNUSED]
+    e_cols = [col for col in electronic.columns if col not in _UNUSED]
+    p_valid = canonical_order(paper.loc[~paper[c.REF].isin(bad_refs), p_cols], PAPER_LINEAGE)
+    e_valid = canonical_order(electronic.loc[~electronic[c.REF].isin(bad_refs), e_cols], ELECTRONIC_LINEAGE)
 
+    p_valid[CODE_KEY] = normalise_code(p_valid[c.DOSSIER_CODE])
+    e_valid[CODE_KEY] = normalise_code(e_valid[c.DOSSIER_CODE])
+    dups_p = matching.find_duplicates(p_valid, config)
+    dups_e = matching.find_duplicates(e_valid, config)
+    # every row of a repeated paper code goes to the fuzzy pass, where the evidence (time of day,
+    # dates) decides which one is the record's; a row that finds another record had a copied code
+    group_p = np.union1d(dups_p["idx"].to_numpy(), dups_p[matching.FIRST_IDX].to_numpy())
+    links = matching.link(p_valid, e_valid, calendar, config, group_p, dups_e["idx"].to_numpy())
+    dups_p = matching.unlinked_duplicates(dups_p, links[matching.P_IDX].to_numpy())
     findings = [
-        _duplicates(p_valid, c.DUPLICATE_PAPER, c.PAPER_REF),
-        _duplicates(e_valid, c.DUPLICATE_ELECTRONIC, c.ELECTRONIC_REF),
+        _duplicates(p_valid, dups_p, c.DUPLICATE_PAPER, c.PAPER_REF),
+        _duplicates(e_valid, dups_e, c.DUPLICATE_ELECTRONIC, c.ELECTRONIC_REF),
     ]
-    dup_p = set(matching.find_duplicates(p_valid)["idx"])
-    dup_e = set(matching.find_duplicates(e_valid)["idx"])
-
-    links = matching.match_exact(p_valid, e_valid)
-    log.info("exact pass linked %d pairs", len(links))
+    log.info("linked %d pairs: %s", len(links), links[c.METHOD].value_counts().to_dict())
     findings.append(compare.compare_pairs(p_valid, e_valid, links, period, calendar, config))
 
-    unmatched_p = sorted(set(range(len(p_valid))) - set(links[matching.P_IDX]) - dup_p)
-    unmatched_e = sorted(set(range(len(e_valid))) - set(links[matching.E_IDX]) - dup_e)
-    findings.append(_missing(p_valid.iloc[unmatched_p], c.MISSING_ELECTRONIC, c.PAPER_REF))
-    findings.append(_missing(e_valid.iloc[unmatched_e], c.MISSING_PAPER, c.ELECTRONIC_REF))
+    unmatched_p = np.ones(len(p_valid), dtype=bool)
+    unmatched_p[links[matching.P_IDX].to_numpy()] = False
+    unmatched_p[dups_p["idx"].to_numpy()] = False
+    unmatched_e = np.ones(len(e_valid), dtype=bool)
+    unmatched_e[links[matching.E_IDX].to_numpy()] = False
+    unmatched_e[dups_e["idx"].to_numpy()] = False
+    findings.append(_missing(p_valid[unmatched_p], c.MISSING_ELECTRONIC, c.PAPER_REF))
+    findings.append(_missing(e_valid[unmatched_e], c.MISSING_PAPER, c.ELECTRONIC_REF))
     findings.append(_invalid(quarantine))
 
     mismatches = (
@@ -72,31 +96,36 @@ def reconcile(
         else mm.empty_mismatches()
     )
     mismatches = mismatches[c.MISMATCH_COLUMNS].sort_values(
-        [c.MISMATCH_TYPE, c.UNIT_CODE, c.PAPER_REF, c.ELECTRONIC_REF], na_position="last", ignore_index=True
+        [c.MISMATCH_TYPE, c.UNIT_CODE, c.PAPER_REF, c.ELECTRONIC_REF, c.MISMATCH_FIELD],
+        na_position="last",
+        ignore_index=True,
     )
+    pi, ei = links[matching.P_IDX].to_numpy(), links[matching.E_IDX].to_numpy()
+    e_code = e_valid[CODE_KEY].to_numpy(dtype=object)[ei]
+    p_code = p_valid[CODE_KEY].to_numpy(dtype=object)[pi]
     matches = pd.DataFrame(
         {
-            c.PAPER_REF: p_valid[c.REF].to_numpy()[links[matching.P_IDX].to_numpy()],
-            c.ELECTRONIC_REF: e_valid[c.REF].to_numpy()[links[matching.E_IDX].to_numpy()],
+            c.PAPER_REF: p_valid[c.REF].to_numpy()[pi],
+            c.ELECTRONIC_REF: e_valid[c.REF].to_numpy()[ei],
             c.METHOD: links[c.METHOD].to_numpy(),
             c.SCORE: links[c.SCORE].to_numpy(),
-            c.UNIT_CODE: p_valid[c.UNIT_CODE].to_numpy()[links[matching.P_IDX].to_numpy()],
-            c.DOSSIER_CODE: normalise_code(p_valid[c.DOSSIER_CODE]).to_numpy()[
-                links[matching.P_IDX].to_numpy()
-            ],
+            c.UNIT_CODE: p_valid[c.UNIT_CODE].to_numpy()[pi],
+            c.DOSSIER_CODE: pd.Series(e_code, dtype="string").fillna(pd.Series(p_code, dtype="string")),
+            **{col: links[col].to_numpy() for col in links.columns if col not in matching.LINK_COLUMNS},
         }
     )
+    matches = matches.sort_values([c.PAPER_REF], ignore_index=True)
     return ReconcileResult(
         period=period,
         matches=matches,
         mismatches=mismatches,
         summary=aggregates.summarise(paper, electronic, period),
-        breakdown=aggregates.breakdown(paper, electronic, period),
+        breakdown=aggregates.breakdown(paper, electronic, period, matches, mismatches),
     )
 
 
 def _missing(rows: pd.DataFrame, mismatch_type: str, ref_column: str) -> pd.DataFrame:
-    code = normalise_code(rows[c.DOSSIER_CODE])
+    code = code_key(rows)
     side = "sổ giấy" if ref_column == c.PAPER_REF else "phần mềm"
     other = "phần mềm" if ref_column == c.PAPER_REF else "sổ giấy"
     return mm.build(
@@ -109,11 +138,12 @@ def _missing(rows: pd.DataFrame, mismatch_type: str, ref_column: str) -> pd.Data
     )
 
 
-def _duplicates(records: pd.DataFrame, mismatch_type: str, ref_column: str) -> pd.DataFrame:
-    dups = matching.find_duplicates(records)
+def _duplicates(
+    records: pd.DataFrame, dups: pd.DataFrame, mismatch_type: str, ref_column: str
+) -> pd.DataFrame:
     rows = records.iloc[dups["idx"].to_numpy()]
     first_refs = records[c.REF].to_numpy()[dups[matching.FIRST_IDX].to_numpy()]
-    code = normalise_code(rows[c.DOSSIER_CODE])
+    code = code_key(rows)
     return mm.build(
         mismatch_type,
         mm.identity_of(rows[c.UNIT_CODE], code, rows[c.REF])

@@ -1,19 +1,105 @@
-"""Key normalisation for comparing what two clerks typed: dossier codes and folded text."""
+"""Key normalisation for comparing what two clerks typed: dossier codes, names and folded text.
+
+Every function here works on the distinct values of a column (`pd.factorize` first), so a million
+rows with a few hundred thousand distinct names cost a few hundred thousand string operations.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pandas as pd
+import pyarrow as pa
 
 # Dash look-alikes and separators clerks type inside dossier codes.
 _DASHES = str.maketrans({"–": "-", "—": "-", "‐": "-", "−": "-", "_": "-", "/": "-"})
 _VIET_D = str.maketrans({"đ": "d", "Đ": "D"})
+# Letters clerks type for digits: O for zero, I and l (upper-cased: L) for one.
+_LOOKALIKE_DIGITS = str.maketrans({"O": "0", "I": "1", "L": "1"})
+# The Circular 01/2018 code, separators removed: agency id `000.17.22.H56`, YYMMDD, NNNN.
+_STANDARD = r"(\d{3})(\d{2})(\d{2})([A-Z]\d{2})(\d{6})(\d{4})"
+_STANDARD_DIGITS = r"[0-9OIL]{7}[A-Z][0-9OIL]{12}"
+# A segment (between separators) made of digits and look-alikes only, with at least one digit.
+_DIGIT_SEGMENT = r"(?:^|(?<=[.\-]))(?=[0-9OIL]*[0-9])[0-9OIL]+(?=[.\-]|$)"
+
+
+def per_unique(values: pd.Series, fn: Callable[[pd.Series], pd.Series]) -> pd.Series:
+    """Apply a vectorised string function to the distinct values only, then broadcast back."""
+    codes, uniques = pd.factorize(values.astype("string"), use_na_sentinel=True)
+    if len(uniques) == 0:
+        return pd.Series(pd.NA, index=values.index, dtype="string")
+    done_values = (
+        fn(pd.Series(uniques, dtype="string")).astype("string").to_numpy(dtype=object, na_value=None)
+    )
+    done = pa.array(done_values, type=pa.large_string())
+    taken = done.take(pa.array(codes, mask=codes < 0))  # broadcast back in C, nulls where NA
+    return pd.Series(pd.arrays.ArrowStringArray(taken), index=values.index, dtype="string")
+
+
+def basic_code(codes: pd.Series) -> pd.Series:
+    """Upper-case, drop every whitespace, unify dash look-alikes; blank → NA (what 'the same code'
+    means without any correction: links on it are `exact_code`)."""
+
+    def fn(s: pd.Series) -> pd.Series:
+        s = s.str.upper().str.replace(r"\s+", "", regex=True).str.replace(_DASH_CLASS, "-", regex=True)
+        return s.mask(s.isna() | (s == ""))
+
+    return per_unique(codes, fn)
+
+
+_DASH_CLASS = "[–—‐−_/]"
+CODE_KEY = "_code_key"  # column the engine adds once: normalise_code of the dossier code
+
+
+def code_key(records: pd.DataFrame) -> pd.Series:
+    """The normalised code of each row: the engine's precomputed column when present."""
+    if CODE_KEY in records.columns:
+        return records[CODE_KEY].astype("string")
+    return normalise_code(records["dossier_code"])
+
+
+def _lookalikes_to_digits(s: pd.Series) -> pd.Series:
+    out = s.copy()
+    todo = s.str.contains("[OIL]").fillna(False)
+    if todo.any():
+        out[todo] = s[todo].str.translate(_LOOKALIKE_DIGITS)
+    return out
+
+
+def _lenient(s: pd.Series) -> pd.Series:
+    s = s.str.upper().str.replace(r"\s+", "", regex=True).str.replace(_DASH_CLASS, "-", regex=True)
+    s = s.str.replace(r"([.\-])[.\-]+", r"\1", regex=True).str.strip(".-")  # doubled / stray separators
+    compact = s.str.replace(r"[.\-]", "", regex=True)
+    # a standard code: letters in digit positions read as digits, separators put back in place
+    standard = compact.str.fullmatch(_STANDARD_DIGITS).fillna(False)
+    fixed = (
+        _lookalikes_to_digits(compact.str.slice(0, 7))
+        + compact.str.slice(7, 8)
+        + _lookalikes_to_digits(compact.str.slice(8))
+    )
+    rebuilt = fixed.str.replace(f"^{_STANDARD}$", r"\1.\2.\3.\4-\5-\6", regex=True)
+    # any other code: only segments that are digits apart from look-alikes are corrected
+    done = (standard & rebuilt.str.contains("-")).fillna(False)
+    other = s.copy()
+    todo = (~done & s.str.contains("[OIL]")).fillna(False)
+    if todo.any():
+        other[todo] = s[todo].str.replace(
+            _DIGIT_SEGMENT, lambda m: m.group(0).translate(_LOOKALIKE_DIGITS), regex=True
+        )
+    out = rebuilt.where(done, other)
+    return out.mask(out.isna() | (out == ""))
 
 
 def normalise_code(codes: pd.Series) -> pd.Series:
-    """Upper-case, drop every whitespace, unify dash look-alikes; blank → NA."""
-    s = codes.astype("string").str.upper().str.replace(r"\s+", "", regex=True)
-    s = s.str.translate(_DASHES)
-    return s.mask(s.isna() | (s == ""))
+    """The matching key of a dossier code, tolerant of what clerks type.
+
+    Spaces, case and dash look-alikes are ignored; doubled or stray separators dropped; a code of
+    the standard form `<agency>-<YYMMDD>-<NNNN>` typed with missing or other separators is
+    rewritten in the standard form; in digit positions (of a standard code, or in a segment made
+    of digits) the letter O reads as 0 and I / l as 1. Letters in letter positions (the `H` of
+    `H56`) and digits are never changed, so two different codes never share a key. Blank → NA.
+    """
+    return per_unique(codes, _lenient)
 
 
 def fold_text(text: pd.Series) -> pd.Series:
@@ -21,7 +107,27 @@ def fold_text(text: pd.Series) -> pd.Series:
 
     Used to compare names typed with and without diacritics; never shown to users.
     """
-    s = text.astype("string").str.translate(_VIET_D).str.normalize("NFD")
-    s = s.str.replace("[\u0300-\u036f]", "", regex=True).str.lower()
-    s = s.str.replace(r"[^\w]+", " ", regex=True).str.strip()
-    return s.mask(s == "")
+
+    def fn(s: pd.Series) -> pd.Series:
+        s = s.str.translate(_VIET_D).str.normalize("NFD")
+        s = s.str.replace("[\u0300-\u036f]", "", regex=True).str.lower()
+        s = s.str.replace(r"[^\w]+", " ", regex=True).str.replace("_", " ").str.strip()
+        s = s.str.replace(r"\s+", " ", regex=True)
+        return s.mask(s == "")
+
+    return per_unique(text, fn)
+
+
+def name_key(names: pd.Series) -> pd.Series:
+    """Folded name with its words sorted: word order and diacritics no longer matter."""
+
+    def fn(s: pd.Series) -> pd.Series:
+        words = s.str.split(" ")
+        return words.map(lambda w: " ".join(sorted(w)), na_action="ignore").astype("string")
+
+    return per_unique(fold_text(names), fn)
+
+
+def given_name(names: pd.Series) -> pd.Series:
+    """The folded given name (the last word), which tells two Nguyễn Văn … apart."""
+    return per_unique(fold_text(names), lambda s: s.str.split(" ").str[-1].astype("string"))

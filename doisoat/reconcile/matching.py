@@ -1,18 +1,52 @@
-"""Record linkage between paper and electronic records.
+"""Record linkage between paper and electronic records: an exact pass, then a fuzzy one.
 
-The exact pass links records with the same normalised dossier code in the same office. A code
-written twice on one side is a duplicate: only its first occurrence takes part in linking, the
-others are reported as duplicates (they are the same dossier entered twice, not missing ones).
+1. Duplicates: a row whose (office, normalised code) appeared earlier on the same side, for the
+   same applicant (or with no name to tell), is the same dossier entered twice. Only the first
+   occurrence takes part in linking. A repeated code with *another* applicant is not a duplicate:
+   one of the two rows carries a wrong code (often the neighbouring dossier's), so both go on.
+2. Exact pass: a code (normalised, see `keys.normalise_code`) found once on each side of an office
+   links the two rows, unless their applicants disagree. Such a link is *demoted*: both rows go to
+   the fuzzy pass, where the code-equal pair competes with every other candidate (a paper row
+   carrying its neighbour's valid code finds its own record there; an applicant typed wrongly for
+   the right code still links back, and the comparison reports `applicant_mismatch`).
+3. Fuzzy pass, for every row left: candidates are blocked on office and receipt date (the
+   electronic date from `fuzzy_block_days` working days before the paper's to the entry lag plus
+   `fuzzy_block_days` after, and the same window around the paper date with day and month
+   swapped) plus every code-equal pair; each is scored field by field (`evidence.py`), those with
+   at least `fuzzy_min_points` are assigned one to one, best first (`assignment.py`).
+
+Method of a link: `exact_code` (codes equal as typed), `normalised_code` (equal after the
+tolerant normalisation), `fuzzy` (linked on the other fields).
 """
 
 from __future__ import annotations
 
+import logging
+
+import numpy as np
 import pandas as pd
 
 from doisoat import schema as c
-from doisoat.reconcile.keys import normalise_code
+from doisoat.reconcile.assignment import greedy_one_to_one
+from doisoat.reconcile.calendar import WorkingCalendar
+from doisoat.reconcile.config import ReconcileConfig
+from doisoat.reconcile.evidence import (
+    AGREED,
+    NAME_CLOSE,
+    POINTS,
+    TIME_MINUTE,
+    Features,
+    agreed_fields,
+    features,
+    score_pairs,
+)
+from doisoat.reconcile.keys import code_key
+
+log = logging.getLogger(__name__)
 
 METHOD_EXACT = "exact_code"
+METHOD_NORMALISED = "normalised_code"
+METHOD_FUZZY = "fuzzy"
 
 # Internal columns of the link frame (positions into the paper / electronic frames).
 P_IDX = "paper_idx"
@@ -20,38 +54,295 @@ E_IDX = "electronic_idx"
 FIRST_IDX = "first_idx"
 LINK_COLUMNS = [P_IDX, E_IDX, c.METHOD, c.SCORE]
 
+_DAY_SPAN = 1 << 16  # (office * groups + group) * span + working day: one integer block key
+_GROUPS = 1 << 24
 
-def _key(records: pd.DataFrame) -> pd.DataFrame:
-    return pd.DataFrame(
-        {
-            c.UNIT_CODE: records[c.UNIT_CODE].to_numpy(),
-            "key": normalise_code(records[c.DOSSIER_CODE]).to_numpy(),
-        }
-    )
+PAPER_ORDER = [c.RECEIVED_AT]  # then ledger order
+ELECTRONIC_ORDER = [c.DOSSIER_CODE, c.RECEIVED_AT]  # codes number dossiers in order of receipt
 
 
-def find_duplicates(records: pd.DataFrame) -> pd.DataFrame:
-    """Rows whose (office, normalised code) appeared earlier on the same side.
+def _same_person_mask(names_a: pd.Series, names_b: pd.Series, config: ReconcileConfig) -> np.ndarray:
+    from doisoat.reconcile.compare import same_person
+
+    return same_person(names_a, names_b, config)
+
+
+def find_duplicates(records: pd.DataFrame, config: ReconcileConfig | None = None) -> pd.DataFrame:
+    """Rows whose (office, normalised code) appeared earlier on the same side, same applicant.
 
     Returns positions `idx` of each repeated row and `first_idx` of the first occurrence.
     """
-    k = _key(records)
-    k["pos"] = range(len(k))
+    config = config or ReconcileConfig()
+    k = pd.DataFrame({c.UNIT_CODE: records[c.UNIT_CODE].to_numpy(), "key": code_key(records).to_numpy()})
+    k["pos"] = np.arange(len(k))
     k = k.dropna(subset=["key"])
-    first_pos = k.groupby([c.UNIT_CODE, "key"], sort=False)["pos"].transform("min")
-    dup = (k["pos"] != first_pos).to_numpy()
-    return pd.DataFrame({"idx": k["pos"].to_numpy()[dup], FIRST_IDX: first_pos.to_numpy()[dup]})
+    first_pos = k.groupby([c.UNIT_CODE, "key"], sort=False, dropna=False)["pos"].transform("min").to_numpy()
+    later = k["pos"].to_numpy() != first_pos
+    idx, first = k["pos"].to_numpy()[later], first_pos[later]
+    names = records[c.APPLICANT_NAME].reset_index(drop=True)
+    same = _same_person_mask(names.iloc[idx], names.iloc[first], config)
+    return pd.DataFrame({"idx": idx[same], FIRST_IDX: first[same]})
 
 
-def match_exact(paper: pd.DataFrame, electronic: pd.DataFrame) -> pd.DataFrame:
-    """One-to-one links on (office, normalised dossier code), first occurrences only."""
-    pk, ek = _key(paper), _key(electronic)
-    pk[P_IDX] = range(len(pk))
-    ek[E_IDX] = range(len(ek))
-    pk = pk.dropna(subset=["key"]).drop_duplicates([c.UNIT_CODE, "key"], keep="first")
-    ek = ek.dropna(subset=["key"]).drop_duplicates([c.UNIT_CODE, "key"], keep="first")
-    links = pk.merge(ek, on=[c.UNIT_CODE, "key"], how="inner")
-    out = pd.DataFrame({P_IDX: links[P_IDX].to_numpy(), E_IDX: links[E_IDX].to_numpy()})
-    out[c.METHOD] = METHOD_EXACT
-    out[c.SCORE] = 1.0
-    return out.sort_values(P_IDX, ignore_index=True)
+def unlinked_duplicates(dups: pd.DataFrame, linked: np.ndarray) -> pd.DataFrame:
+    """The rows of each repeated-code group left without a record, each named against the group's
+    linked row (else its first row, which then stands for the group and is reported missing)."""
+    groups = pd.concat(
+        [
+            pd.DataFrame({"idx": dups[FIRST_IDX].to_numpy(), FIRST_IDX: dups[FIRST_IDX].to_numpy()}),
+            dups[["idx", FIRST_IDX]],
+        ],
+        ignore_index=True,
+    ).drop_duplicates("idx")
+    groups["linked"] = np.isin(groups["idx"].to_numpy(), linked)
+    linked_rows = groups[groups["linked"]].drop_duplicates(FIRST_IDX).set_index(FIRST_IDX)["idx"]
+    anchor = groups[FIRST_IDX].map(linked_rows).fillna(groups[FIRST_IDX]).astype("int64")
+    out = groups[~groups["linked"] & (groups["idx"].to_numpy() != anchor.to_numpy())]
+    return pd.DataFrame({"idx": out["idx"].to_numpy(), FIRST_IDX: anchor[out.index].to_numpy()})
+
+
+def _ranges(keys_sorted: np.ndarray, targets: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(which target, position in keys_sorted) of every key equal to a target."""
+    lo = np.searchsorted(keys_sorted, targets, side="left")
+    hi = np.searchsorted(keys_sorted, targets, side="right")
+    counts = hi - lo
+    total = int(counts.sum())
+    which = np.repeat(np.arange(len(targets)), counts)
+    before = np.repeat(np.cumsum(counts) - counts, counts)
+    return which, np.arange(total) - before + np.repeat(lo, counts)
+
+
+def block_candidates(
+    p: Features, e: Features, p_rows: np.ndarray, e_rows: np.ndarray, config: ReconcileConfig
+) -> tuple[np.ndarray, np.ndarray]:
+    """Pairs (paper, electronic) in the same office whose receipt dates fall in the window and that
+    share the name's words (in any order), the given name and the procedure, or the procedure and
+    the minute of receipt. A pair sharing none of them has names too
+    far apart to link without an equal code (code-equal pairs are candidates anyway) or the same
+    minute."""
+    b = config.fuzzy_block_days
+    windows = (
+        (p.workday, range(-b, config.max_entry_lag_days + b + 1)),
+        (p.swapped_workday, range(0, config.max_entry_lag_days + 1)),
+    )
+    minute_p = np.where(
+        np.isnan(p.minute) | (p.procedure < 0), -1, p.procedure * 1440 + np.nan_to_num(p.minute)
+    )
+    minute_e = np.where(
+        np.isnan(e.minute) | (e.procedure < 0), -1, e.procedure * 1440 + np.nan_to_num(e.minute)
+    )
+    given_p, given_e = _shared_ids(p.given, e.given)
+    n_proc = int(max(p.procedure.max(initial=0), e.procedure.max(initial=0))) + 1
+    groups = [
+        _shared_ids(p.name, e.name),  # the same words, in any order
+        (  # the same given name and procedure (a typo elsewhere in the name)
+            np.where((given_p >= 0) & (p.procedure >= 0), given_p * n_proc + p.procedure, -1),
+            np.where((given_e >= 0) & (e.procedure >= 0), given_e * n_proc + e.procedure, -1),
+        ),
+        (minute_p.astype("int64"), minute_e.astype("int64")),
+    ]
+    parts_p, parts_e = [], []
+    for p_group, e_group in groups:
+        e_ok = e_rows[(e.workday[e_rows] >= 0) & (e_group[e_rows] >= 0)]
+        e_keys = (e.office[e_ok].astype("int64") * _GROUPS + e_group[e_ok]) * _DAY_SPAN + e.workday[e_ok]
+        order = np.argsort(e_keys, kind="stable")
+        e_sorted, e_ok = e_keys[order], e_ok[order]
+        for base, offsets in windows:
+            rows = p_rows[(base[p_rows] >= 0) & (p_group[p_rows] >= 0)]
+            start = (p.office[rows].astype("int64") * _GROUPS + p_group[rows]) * _DAY_SPAN + base[rows]
+            for d in offsets:
+                which, pos = _ranges(e_sorted, start + d)
+                parts_p.append(rows[which])
+                parts_e.append(e_ok[pos])
+    if not parts_p:
+        return np.empty(0, dtype="int64"), np.empty(0, dtype="int64")
+    return np.concatenate(parts_p), np.concatenate(parts_e)
+
+
+_BATCH_ROWS = 50_000  # paper rows of the fuzzy pool scored together
+
+
+def _office_batches(offices: np.ndarray, rows: int) -> list[np.ndarray]:
+    """Office numbers grouped so that each group holds about `rows` rows (an office is never split)."""
+    ids, counts = np.unique(offices, return_counts=True)
+    groups = np.cumsum(counts) // max(rows, 1)
+    return [ids[groups == g] for g in np.unique(groups)]
+
+
+def _shared_ids(a: pd.Series, b: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    codes, _ = pd.factorize(pd.concat([a, b], ignore_index=True), use_na_sentinel=True)
+    return codes[: len(a)].astype("int64"), codes[len(a) :].astype("int64")
+
+
+def _code_candidates(p: Features, e: Features, p_rows: np.ndarray, e_rows: np.ndarray) -> pd.DataFrame:
+    left = pd.DataFrame({"o": p.office[p_rows], "k": p.code.to_numpy(dtype=object)[p_rows], P_IDX: p_rows})
+    right = pd.DataFrame({"o": e.office[e_rows], "k": e.code.to_numpy(dtype=object)[e_rows], E_IDX: e_rows})
+    left, right = left.dropna(subset=["k"]), right.dropna(subset=["k"])
+    pairs = left.merge(right, on=["o", "k"], how="inner")
+    n_left = pairs.groupby(["o", "k"], sort=False)[P_IDX].transform("nunique")
+    n_right = pairs.groupby(["o", "k"], sort=False)[E_IDX].transform("nunique")
+    pairs["unique"] = (n_left == 1) & (n_right == 1)
+    return pairs[[P_IDX, E_IDX, "unique"]].reset_index(drop=True)
+
+
+def _wide_pass(
+    p: Features,
+    e: Features,
+    p_rows: np.ndarray,
+    e_rows: np.ndarray,
+    config: ReconcileConfig,
+    code_exists: np.ndarray,
+) -> pd.DataFrame:
+    """Rows still alone: the same applicant (folded name, any word order) and the same procedure in
+    the same office within `wide_window_days` working days, no contradicting code. Dates apart
+    beyond the entry lag are then a `date_mismatch` of one dossier, not two missing ones."""
+    empty = pd.DataFrame({P_IDX: np.empty(0, "int64"), E_IDX: np.empty(0, "int64")})
+    if config.wide_window_days <= 0 or not len(p_rows) or not len(e_rows):
+        return empty
+    left = pd.DataFrame(
+        {
+            "o": p.office[p_rows],
+            "n": p.name.to_numpy(dtype=object)[p_rows],
+            "w": p.workday[p_rows],
+            P_IDX: p_rows,
+        }
+    ).dropna(subset=["n"])
+    right = pd.DataFrame(
+        {
+            "o": e.office[e_rows],
+            "n": e.name.to_numpy(dtype=object)[e_rows],
+            "w": e.workday[e_rows],
+            E_IDX: e_rows,
+        }
+    ).dropna(subset=["n"])
+    pairs = left.merge(right, on=["o", "n"], how="inner")
+    pairs = pairs[
+        (pairs["w_x"] >= 0)
+        & (pairs["w_y"] >= 0)
+        & ((pairs["w_y"] - pairs["w_x"]).abs() <= config.wide_window_days)
+    ]
+    if pairs.empty:
+        return empty
+    pi, ei = pairs[P_IDX].to_numpy(), pairs[E_IDX].to_numpy()
+    ev = score_pairs(p, e, pi, ei, config, code_exists)
+    ok = (
+        (ev["applicant_points"].to_numpy() >= NAME_CLOSE)
+        & (ev["procedure_points"].to_numpy() > 0)
+        & (ev["code_points"].to_numpy() >= 0)
+    ).astype(bool)
+    pi, ei, ev = pi[ok], ei[ok], ev[ok].reset_index(drop=True)
+    closeness = -np.abs(p.workday[pi] - e.workday[ei]).astype("float64")  # nearest dates first
+    keep = greedy_one_to_one(pi, ei, closeness, p.rank[pi], e.rank[ei], p.uid[pi], e.uid[ei])
+    log.info("wide pass: %d same-name pairs, %d links", len(pairs), int(keep.sum()))
+    return pd.concat(
+        [pd.DataFrame({P_IDX: pi[keep], E_IDX: ei[keep]}), ev[keep].reset_index(drop=True)], axis=1
+    )
+
+
+def link(
+    paper: pd.DataFrame,
+    electronic: pd.DataFrame,
+    calendar: WorkingCalendar,
+    config: ReconcileConfig,
+    defer_paper: np.ndarray | None = None,
+    skip_electronic: np.ndarray | None = None,
+) -> pd.DataFrame:
+    """One-to-one links between the rows (positions) of the two frames, with their evidence.
+
+    Columns: P_IDX, E_IDX, method, score, then `<field>_points` per field, `points`, `agreed`.
+    Paper rows at `defer_paper` (duplicate candidates) skip the exact pass: they link only fuzzily,
+    to a record their first occurrence did not take (a same-person dossier of the day whose code
+    was copied from the row above); those left unlinked are the duplicates. Electronic rows at
+    `skip_electronic` (the software numbers its records itself: a repeated code is a repeated
+    record) take no part.
+    """
+    offices = pd.Index(
+        pd.concat([paper[c.UNIT_CODE], electronic[c.UNIT_CODE]]).astype("string").fillna("").unique()
+    )
+    fp = features(paper, offices, calendar, PAPER_ORDER)
+    fe = features(electronic, offices, calendar, ELECTRONIC_ORDER)
+    p_pool = np.ones(len(paper), dtype=bool)
+    e_pool = np.ones(len(electronic), dtype=bool)
+    deferred_p = np.zeros(len(paper), dtype=bool)
+    if defer_paper is not None:
+        deferred_p[defer_paper] = True
+    if skip_electronic is not None:
+        e_pool[skip_electronic] = False
+    p_pool &= ~deferred_p
+
+    # exact pass: unique codes on both sides, applicants not disagreeing
+    code_pairs = _code_candidates(fp, fe, np.flatnonzero(p_pool), np.flatnonzero(e_pool))
+    code_ev = score_pairs(fp, fe, code_pairs[P_IDX].to_numpy(), code_pairs[E_IDX].to_numpy(), config)
+    clean = (
+        code_pairs["unique"].to_numpy()
+        & (code_ev["applicant_points"].to_numpy() >= 0)
+        & (code_ev["procedure_points"].to_numpy() >= 0)
+    )
+    exact = pd.concat(
+        [code_pairs[clean].reset_index(drop=True), code_ev[clean].reset_index(drop=True)], axis=1
+    )
+    p_pool[exact[P_IDX].to_numpy()] = False
+    e_pool[exact[E_IDX].to_numpy()] = False
+    log.info("exact pass: %d links, %d code-equal pairs demoted", len(exact), int((~clean).sum()))
+
+    # fuzzy pass over what is left: blocked pairs and the remaining code-equal pairs
+    p_pool |= deferred_p
+    p_rows, e_rows = np.flatnonzero(p_pool), np.flatnonzero(e_pool)
+    rest = code_pairs[~clean]
+    rest = rest[p_pool[rest[P_IDX].to_numpy()] & e_pool[rest[E_IDX].to_numpy()]]
+    code_exists = np.zeros(len(paper), dtype=bool)
+    code_exists[code_pairs[P_IDX].to_numpy()] = True
+    code_exists |= deferred_p
+    # candidates are scored a batch of offices at a time (only those above threshold are kept),
+    # so memory follows the largest office, not the whole province
+    kept: list[tuple[np.ndarray, np.ndarray, pd.DataFrame]] = []
+    scored = 0
+    rest_office = fp.office[rest[P_IDX].to_numpy()]
+    for batch in _office_batches(fp.office[p_rows], _BATCH_ROWS):
+        in_batch_p = p_rows[np.isin(fp.office[p_rows], batch)]
+        in_batch_e = e_rows[np.isin(fe.office[e_rows], batch)]
+        bp, be = block_candidates(fp, fe, in_batch_p, in_batch_e, config)
+        rb = rest[np.isin(rest_office, batch)]
+        pi = np.concatenate([bp, rb[P_IDX].to_numpy()])
+        ei = np.concatenate([be, rb[E_IDX].to_numpy()])
+        pair_key = np.unique(pi.astype("int64") * max(len(electronic), 1) + ei)
+        pi, ei = pair_key // max(len(electronic), 1), pair_key % max(len(electronic), 1)
+        ev = score_pairs(fp, fe, pi, ei, config, code_exists)
+        scored += len(pi)
+        ok = ev[POINTS].to_numpy() >= config.fuzzy_min_points
+        # without an equal code, a disagreeing procedure or applicant needs the same minute of receipt
+        disagree = (ev["procedure_points"].to_numpy() < 0) | (ev["applicant_points"].to_numpy() < 0)
+        ok &= (
+            ev["code_equal"].to_numpy(dtype=bool) | ~disagree | (ev["time_points"].to_numpy() >= TIME_MINUTE)
+        )
+        kept.append((pi[ok], ei[ok], ev[ok].reset_index(drop=True)))
+    pi = np.concatenate([k[0] for k in kept]) if kept else np.empty(0, "int64")
+    ei = np.concatenate([k[1] for k in kept]) if kept else np.empty(0, "int64")
+    ev = pd.concat([k[2] for k in kept], ignore_index=True) if kept else score_pairs(fp, fe, pi, ei, config)
+    ok = np.ones(len(pi), dtype=bool)
+    keep = greedy_one_to_one(pi, ei, ev[POINTS].to_numpy(), fp.rank[pi], fe.rank[ei], fp.uid[pi], fe.uid[ei])
+    fuzzy = pd.concat(
+        [pd.DataFrame({P_IDX: pi[keep], E_IDX: ei[keep]}), ev[keep].reset_index(drop=True)], axis=1
+    )
+    log.info(
+        "fuzzy pass: %d candidate pairs scored, %d above threshold, %d links",
+        scored,
+        len(pi),
+        int(keep.sum()),
+    )
+    p_pool[pi[keep]] = False
+    e_pool[ei[keep]] = False
+    wide = _wide_pass(fp, fe, np.flatnonzero(p_pool), np.flatnonzero(e_pool), config, code_exists)
+    fuzzy = pd.concat([fuzzy, wide], ignore_index=True)
+
+    links = pd.concat([exact.drop(columns="unique"), fuzzy], ignore_index=True)
+    p_basic = fp.basic.fillna("\0").to_numpy(dtype=object)[links[P_IDX].to_numpy()]
+    e_basic = fe.basic.fillna("\1").to_numpy(dtype=object)[links[E_IDX].to_numpy()]
+    same_basic = (p_basic == e_basic).astype(bool)
+    code_equal = links["code_equal"].to_numpy(dtype=bool)
+    links[c.METHOD] = np.where(
+        code_equal, np.where(same_basic, METHOD_EXACT, METHOD_NORMALISED), METHOD_FUZZY
+    )
+    links[AGREED] = agreed_fields(links)
+    ordered = [*LINK_COLUMNS, *[col for col in links.columns if col.endswith("_points")], POINTS, AGREED]
+    return links[ordered].sort_values(P_IDX, ignore_index=True)

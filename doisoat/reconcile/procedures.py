@@ -1,15 +1,20 @@
-"""Resolving free-text procedure names to the reference procedures (national list, local names)."""
+"""Resolving free-text procedure names to the reference procedures (national list, local names).
+
+Clerks abbreviate ("ĐK khai sinh", "Cấp GCN QSDĐ", "CT bản sao"): words listed in
+`doisoat/data/procedure_abbreviations.csv` are expanded before names are compared.
+"""
 
 from __future__ import annotations
 
+import io
 from functools import cache
 
 import numpy as np
 import pandas as pd
 from rapidfuzz import fuzz, process
 
-from doisoat.reconcile.keys import fold_text
-from doisoat.reference import procedures
+from doisoat.reconcile.keys import fold_text, per_unique
+from doisoat.reference import data_text, procedures
 
 # A name resolves to a reference procedure when their folded texts score at least this (0-100).
 RESOLVE_THRESHOLD = 90.0
@@ -17,31 +22,66 @@ UNKNOWN_FIELD = "Chưa xác định"
 
 
 @cache
+def abbreviations() -> dict[str, str]:
+    """Folded abbreviation → folded expansion ('dk' → 'dang ky')."""
+    table = pd.read_csv(
+        io.StringIO(data_text("procedure_abbreviations.csv")), dtype=str, keep_default_na=False
+    )
+    short = fold_text(table["abbreviation"]).tolist()
+    full = fold_text(table["expansion"]).tolist()
+    return dict(zip(short, full, strict=True))
+
+
+def expand(names: pd.Series) -> pd.Series:
+    """Folded name, abbreviations written out: 'Cấp GCN QSDĐ' → 'cap giay chung nhan quyen su dung dat'."""
+    table = abbreviations()
+
+    def fn(s: pd.Series) -> pd.Series:
+        return (
+            s.str.split(" ")
+            .map(lambda words: " ".join(table.get(w, w) for w in words), na_action="ignore")
+            .astype("string")
+        )
+
+    return per_unique(fold_text(names), fn)
+
+
+@cache
 def _reference() -> tuple[list[str], list[str], list[str]]:
     ref = procedures()
-    names = fold_text(ref["procedure_name"]).tolist()
-    abbreviations = fold_text(ref["abbreviation"]).fillna("").tolist()
-    return names, abbreviations, ref["field"].tolist()
+    names = expand(ref["procedure_name"]).tolist()
+    abbr = expand(ref["abbreviation"].replace("", None)).fillna("").tolist()
+    return names, abbr, ref["field"].tolist()
 
 
 def resolve(names: pd.Series) -> pd.Series:
     """Position in the reference table of each name's procedure (-1 when none is close enough).
 
-    Scores only the distinct folded names (a ledger has a few hundred), so it stays cheap on
+    Scores only the distinct expanded names (a ledger has a few hundred), so it stays cheap on
     millions of rows.
     """
-    folded = fold_text(names)
-    uniques = folded.dropna().unique()
+    codes, uniques = pd.factorize(expand(names), use_na_sentinel=True)
     ref_names, ref_abbr, _ = _reference()
     if len(uniques) == 0:
-        return pd.Series(np.full(len(names), -1), index=names.index)
-    by_name = process.cdist(list(uniques), ref_names, scorer=fuzz.ratio, workers=-1)
-    by_abbr = process.cdist(list(uniques), ref_abbr, scorer=fuzz.ratio, workers=-1)
-    scores = np.maximum(by_name, by_abbr)
+        return pd.Series(np.full(len(names), -1), index=names.index, dtype="int64")
+    u = [str(x) for x in uniques]
+    scores = np.maximum(
+        process.cdist(u, ref_names, scorer=fuzz.ratio, workers=-1),
+        process.cdist(u, ref_abbr, scorer=fuzz.ratio, workers=-1),
+    )
     best = scores.argmax(axis=1)
-    best = np.where(scores[np.arange(len(uniques)), best] >= RESOLVE_THRESHOLD, best, -1)
-    lookup = pd.Series(best, index=uniques)
-    return folded.map(lookup).fillna(-1).astype("int64")
+    best = np.where(scores[np.arange(len(u)), best] >= RESOLVE_THRESHOLD, best, -1)
+    out = np.where(codes >= 0, best[np.maximum(codes, 0)], -1)
+    return pd.Series(out, index=names.index, dtype="int64")
+
+
+def procedure_key(names: pd.Series) -> np.ndarray:
+    """An integer per row, equal for two names of the same procedure: the reference position when
+    the name resolves, else a number for the expanded text (-1 when blank)."""
+    ref = resolve(names).to_numpy()
+    codes, _ = pd.factorize(expand(names), use_na_sentinel=True)
+    offset = len(_reference()[0])
+    return np.where(ref >= 0, ref, np.where(codes >= 0, codes + offset, -1)).astype("int64")
 
 
 def field_of(names: pd.Series) -> pd.Series:

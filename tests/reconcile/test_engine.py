@@ -49,8 +49,20 @@ def test_code_typed_with_spaces_and_lower_case_still_matches() -> None:
 
 
 def test_missing_on_each_side() -> None:
-    p = f.paper(_pair(), _pair(**{c.DOSSIER_CODE: "000.01.22.H56-190102-0002"}))
-    e = f.electronic(_pair(), _pair(**{c.DOSSIER_CODE: "000.01.22.H56-190102-0003"}))
+    # two other dossiers of the day: another person on each side, codes a digit apart, hours apart
+    p = f.paper(
+        _pair(), _pair(**{c.DOSSIER_CODE: "000.01.22.H56-190102-0002", c.APPLICANT_NAME: "Lê Thị Mai"})
+    )
+    e = f.electronic(
+        _pair(),
+        _pair(
+            **{
+                c.DOSSIER_CODE: "000.01.22.H56-190102-0003",
+                c.APPLICANT_NAME: "Trần Văn Hùng",
+                c.RECEIVED_AT: "02/01/2019 14:10",
+            }
+        ),
+    )
     r = reconcile(p, e, f.no_quarantine(), PERIOD)
     assert _types(r.mismatches) == [c.MISSING_ELECTRONIC, c.MISSING_PAPER]
     miss_e = r.mismatches[r.mismatches[c.MISMATCH_TYPE] == c.MISSING_ELECTRONIC].iloc[0]

@@ -21,3 +21,33 @@ def test_fold_text_removes_diacritics_case_and_punctuation() -> None:
         ["Nguyễn  Văn Đạt", "NGUYEN VAN DAT", "Nguyễn Văn Đạt\u00a0", "Nguye\u0302\u0303n Va\u0306n"]
     )
     assert fold_text(s).tolist() == ["nguyen van dat", "nguyen van dat", "nguyen van dat", "nguyen van"]
+
+
+def test_normalise_code_reads_lookalike_letters_in_digit_positions_and_missing_separators() -> None:
+    s = pd.Series(
+        ["000.17.22.H56-21O531-OOO1", "0001722H562105310001", "000.17.22.h56--2IO53l-0001.", "HS-O12"]
+    )
+    assert normalise_code(s).tolist() == ["000.17.22.H56-210531-0001"] * 3 + ["HS-012"]
+
+
+def test_normalise_code_never_changes_letters_in_letter_positions() -> None:
+    # the H of the agency id stays; a segment with other letters is left alone
+    s = pd.Series(["000.17.22.H56-210531-0001", "000.17.22.I56-210531-0001", "ABC-OIL"])
+    out = normalise_code(s).tolist()
+    assert out[0] != out[1] and out[2] == "ABC-OIL"
+
+
+def test_name_key_ignores_word_order_and_diacritics() -> None:
+    from doisoat.reconcile.keys import given_name, name_key
+
+    s = pd.Series(["Văn An Nguyễn", "NGUYEN VAN AN", None])
+    assert name_key(s).tolist()[:2] == ["an nguyen van"] * 2
+    assert given_name(pd.Series(["Nguyễn Văn Bình"])).tolist() == ["binh"]
+
+
+def test_procedure_abbreviations_resolve_to_the_reference_procedure() -> None:
+    from doisoat.reconcile.procedures import resolve
+
+    full = resolve(pd.Series(["Đăng ký khai sinh", "Chứng thực bản sao từ bản chính"])).tolist()
+    short = resolve(pd.Series(["ĐK khai sinh", "CT bản sao"])).tolist()
+    assert short == full and min(full) >= 0

@@ -1,0 +1,306 @@
+"""Evidence that a paper row and an electronic row are the same dossier, field by field.
+
+Each compared field gives points (a log-odds-like weight: agreement adds, disagreement subtracts,
+a field missing on either side gives 0):
+
+| field | agrees | partly | disagrees |
+|---|---|---|---|
+| code (normalised) | +6 equal | +2 one character or sequence number apart (0 when the paper code is
+  another record's) | −6 |
+| applicant | +5 same name (≥95), +4 close (≥ applicant_threshold) with the given name | | −2 (≥60), −4 |
+| procedure (abbreviations expanded, reference list) | +2 | | −2 |
+| receipt date | +2 same day | +1 within the entry lag, or day and month swapped | −1 |
+| due date | +1 equal, or moved by the receipt's lag | | −1 |
+| time of day (both known, same day) | +5 same minute, +2 within same_time_minutes | +0.5 (hour) | −1 |
+| quantity (when both sides have one) | +0.5 | | −0.5 |
+
+`score` = points / the points the compared fields could give at most, clipped to 0..1.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from rapidfuzz import fuzz, process
+from rapidfuzz.distance import OSA, Levenshtein
+
+from doisoat import schema as c
+from doisoat.reconcile.calendar import WorkingCalendar
+from doisoat.reconcile.config import ReconcileConfig
+from doisoat.reconcile.keys import basic_code, code_key, fold_text, given_name, name_key
+from doisoat.reconcile.procedures import procedure_key
+
+CODE_EQUAL, CODE_NEAR, CODE_DIFFERENT = 6.0, 2.0, -6.0
+NAME_SAME, NAME_CLOSE, NAME_FAR, NAME_DIFFERENT = 5.0, 4.0, -2.0, -4.0
+NAME_SAME_SCORE, NAME_FAR_SCORE = 95.0, 60.0
+PROCEDURE_SAME, PROCEDURE_DIFFERENT = 2.0, -2.0
+DATE_SAME, DATE_LAG, DATE_OUTSIDE = 2.0, 1.0, -1.0
+TIME_MINUTE, TIME_SAME, TIME_NEAR, TIME_DIFFERENT = 5.0, 2.0, 0.5, -1.0
+QUANTITY_SAME, QUANTITY_DIFFERENT = 0.5, -0.5
+DUE_SAME, DUE_DIFFERENT = 1.0, -1.0
+
+# Per-field columns added to the matches frame after the contract's, in this order.
+FIELDS = ("code", "applicant", "procedure", "date", "due", "time", "quantity")
+POINTS = "points"
+AGREED = "agreed"  # comma-separated fields that agreed
+
+
+@dataclass(frozen=True)
+class Features:
+    """Comparison keys of one side's rows, computed once (positions as in the frame)."""
+
+    office: np.ndarray  # int, shared numbering across sides
+    code: pd.Series  # normalise_code
+    basic: pd.Series  # basic_code
+    code_prefix: np.ndarray  # int64 hash of the code without its trailing number (-1 when none)
+    code_number: np.ndarray  # float, the trailing number (NaN when none)
+    name: pd.Series  # name_key
+    given: pd.Series
+    folded_name: pd.Series
+    procedure: np.ndarray  # procedure_key
+    day: np.ndarray  # datetime64[D]
+    workday: np.ndarray  # int, working days since the calendar's start (-1 when no date)
+    swapped_workday: np.ndarray  # workday of the day/month-swapped date, -1 when impossible
+    due_workday: np.ndarray  # workday of the due date, -1 when none
+    minute: np.ndarray  # float minute of day, NaN when unknown (midnight)
+    quantity: np.ndarray  # float, NaN when absent
+    rank: np.ndarray  # int, order of the row within its office
+    uid: np.ndarray  # int64 hash of the ref (symmetric tie-break)
+
+
+def _workdays(calendar: WorkingCalendar, days: pd.Series) -> np.ndarray:
+    start = pd.Series(pd.Timestamp(calendar.first), index=days.index)
+    inside = days.notna() & (days >= pd.Timestamp(calendar.first)) & (days <= pd.Timestamp(calendar.last))
+    out = np.full(len(days), -1, dtype="int64")
+    if inside.any():
+        out[inside.to_numpy()] = calendar.working_days_between(start[inside], days[inside]).to_numpy("int64")
+    return out
+
+
+def swap_day_month(days: pd.Series) -> pd.Series:
+    """The date with day and month swapped (NaT when that is no date or the same date)."""
+    d = pd.Series(pd.to_datetime(days)).reset_index(drop=True)
+    ok = ((d.dt.day <= 12) & (d.dt.day != d.dt.month)).fillna(False).to_numpy(dtype=bool)
+    out = pd.Series(pd.NaT, index=d.index, dtype="datetime64[us]")
+    if ok.any():
+        parts = pd.DataFrame({"year": d.dt.year[ok], "month": d.dt.day[ok], "day": d.dt.month[ok]}).astype(
+            "int64"
+        )
+        out[ok] = pd.to_datetime(parts).astype("datetime64[us]").to_numpy()
+    if isinstance(days, pd.Series):
+        out.index = days.index
+    return out
+
+
+def features(
+    records: pd.DataFrame, offices: pd.Index, calendar: WorkingCalendar, order_by: list[str]
+) -> Features:
+    """Keys of every row. `order_by` are the columns ranking rows within their office (ties between
+    equally good candidates go to the rows that come first on both sides)."""
+    recv = pd.to_datetime(records[c.RECEIVED_AT])
+    day = recv.dt.normalize()
+    minute = (recv.dt.hour * 60 + recv.dt.minute + recv.dt.second / 60).astype("float64")
+    minute = minute.where(minute > 0)
+    office = offices.get_indexer(records[c.UNIT_CODE].astype("string").fillna(""))
+    rank = (
+        pd.DataFrame({"o": office, "d": day, **{k: records[k] for k in order_by}, "pos": range(len(records))})
+        .sort_values([*order_by, "pos"], na_position="last", kind="stable")
+        .groupby(["o"], dropna=False, sort=False)
+        .cumcount()
+        .sort_index()
+        .to_numpy()
+    )
+    quantity = (
+        pd.to_numeric(records[c.QUANTITY], errors="coerce").astype("float64").to_numpy()
+        if c.QUANTITY in records.columns
+        else np.full(len(records), np.nan)
+    )
+    code = code_key(records)
+    parts = code.str.extract(r"^(.*?)(\d+)$")
+    prefix_text = parts[0].astype("string")
+    prefix = pd.util.hash_pandas_object(prefix_text.fillna(""), index=False).to_numpy().view("int64")
+    prefix = np.where(prefix_text.isna().to_numpy(), -1, prefix)  # comparable across the two sides
+    number = pd.to_numeric(parts[1], errors="coerce").astype("float64").to_numpy()
+    uid = pd.util.hash_pandas_object(records[c.REF].astype("string"), index=False).to_numpy().view("int64")
+    return Features(
+        office=office,
+        code=code,
+        code_prefix=prefix,
+        code_number=number,
+        basic=basic_code(records[c.DOSSIER_CODE]),
+        name=name_key(records[c.APPLICANT_NAME]),
+        given=given_name(records[c.APPLICANT_NAME]),
+        folded_name=fold_text(records[c.APPLICANT_NAME]),
+        procedure=procedure_key(records[c.PROCEDURE_NAME]),
+        day=day.to_numpy("datetime64[D]"),
+        workday=_workdays(calendar, day),
+        swapped_workday=_workdays(calendar, swap_day_month(day)),
+        due_workday=_workdays(calendar, pd.to_datetime(records[c.DUE_DATE]).dt.normalize()),
+        minute=np.nan_to_num(minute.to_numpy("float64", na_value=np.nan), nan=np.nan),
+        quantity=quantity,
+        rank=rank,
+        uid=uid,
+    )
+
+
+def _strings(s: pd.Series, idx: np.ndarray) -> list[str]:
+    return s.fillna("").to_numpy(dtype=object)[idx].tolist()
+
+
+def given_name_agrees(
+    a_given: list[str], b_tokens: list[str], b_given: list[str], a_tokens: list[str], threshold: float
+) -> np.ndarray:
+    """Each given name is close to some word of the other name (so word order does not matter,
+    but 'Nguyễn Văn An' and 'Nguyễn Văn Bình' differ)."""
+
+    def one_way(given: list[str], tokens: list[str]) -> np.ndarray:
+        words = pd.Series(tokens, dtype="string").str.split(" ")
+        counts = words.str.len().fillna(0).astype("int64").to_numpy()
+        flat = words.explode().fillna("").tolist()
+        rep = np.repeat(np.asarray(given, dtype=object), np.maximum(counts, 1)).tolist()
+        if not flat:
+            return np.zeros(0, dtype=bool)
+        scores = np.asarray(process.cpdist(rep, flat, scorer=fuzz.ratio, workers=-1), dtype="float64")
+        # one typo (a letter dropped, added, changed or two swapped) still agrees: 'Vy' / 'y', 'Nga' / 'gNa'
+        typo = np.asarray(process.cpdist(rep, flat, scorer=OSA.distance, workers=-1)) <= 1
+        scores = np.where(typo, 100.0, scores)
+        starts = np.concatenate([[0], np.cumsum(np.maximum(counts, 1))[:-1]])
+        return np.asarray(np.maximum.reduceat(scores, starts) >= threshold)
+
+    return one_way(a_given, b_tokens) & one_way(b_given, a_tokens)
+
+
+def applicant_points(
+    p: Features, e: Features, pi: np.ndarray, ei: np.ndarray, config: ReconcileConfig
+) -> tuple[np.ndarray, np.ndarray]:
+    """(points, compared) of the applicant names of each pair."""
+    a, b = _strings(p.name, pi), _strings(e.name, ei)
+    compared = p.name.notna().to_numpy()[pi] & e.name.notna().to_numpy()[ei]
+    fa, fb = _strings(p.folded_name, pi), _strings(e.folded_name, ei)
+    ratio = np.maximum.reduce(
+        [
+            np.asarray(process.cpdist(a, b, scorer=fuzz.ratio, workers=-1), dtype="float64"),
+            process.cpdist(fa, fb, scorer=fuzz.ratio, workers=-1),
+            process.cpdist(fa, fb, scorer=OSA.normalized_similarity, workers=-1) * 100,
+        ]
+    )
+    points = np.where(ratio >= NAME_FAR_SCORE, NAME_FAR, NAME_DIFFERENT)
+    same_words = compared & (
+        np.asarray(process.cpdist(a, b, scorer=fuzz.ratio, workers=-1)) >= 100.0
+    )  # the same words: the given names agree too
+    points = np.where(same_words, NAME_SAME, points)
+    close = compared & (ratio >= config.applicant_threshold) & ~same_words
+    if close.any():
+        k = np.flatnonzero(close)
+        ok = given_name_agrees(
+            _strings(p.given, pi[k]),
+            _strings(e.folded_name, ei[k]),
+            _strings(e.given, ei[k]),
+            _strings(p.folded_name, pi[k]),
+            config.applicant_given_name_threshold,
+        )
+        points[k] = np.where(ok, np.where(ratio[k] >= NAME_SAME_SCORE, NAME_SAME, NAME_CLOSE), NAME_FAR)
+    return np.where(compared, points, 0.0), compared
+
+
+def score_pairs(
+    p: Features,
+    e: Features,
+    pi: np.ndarray,
+    ei: np.ndarray,
+    config: ReconcileConfig,
+    p_code_exists: np.ndarray | None = None,
+) -> pd.DataFrame:
+    """Points per field, total points and score of each candidate pair (paper pi, electronic ei).
+
+    `p_code_exists` marks paper rows whose code is some electronic record's code: such a code is
+    no typo, so a code one character away from it earns nothing."""
+    out: dict[str, np.ndarray] = {}
+    attainable = np.zeros(len(pi))
+    # code
+    pc, ec = p.code.fillna("").to_numpy(dtype=object)[pi], e.code.fillna("").to_numpy(dtype=object)[ei]
+    has = p.code.notna().to_numpy()[pi] & e.code.notna().to_numpy()[ei]
+    equal = has & (pc == ec).astype(bool)
+    near = np.zeros(len(pi), dtype=bool)
+    k = np.flatnonzero(has & ~equal)
+    if len(k):
+        dist = process.cpdist(pc[k].tolist(), ec[k].tolist(), scorer=Levenshtein.distance, workers=-1)
+        # one character apart, or the same prefix with the neighbouring sequence number (…0009 / …0010)
+        neighbour = (p.code_prefix[pi[k]] == e.code_prefix[ei[k]]) & (
+            np.abs(p.code_number[pi[k]] - e.code_number[ei[k]]) == 1
+        )
+        near[k] = (dist <= 1) | neighbour
+    # a paper code that is some record's code is no typo: one character away earns nothing (0)
+    real = np.zeros(len(pi), dtype=bool) if p_code_exists is None else p_code_exists[pi]
+    muted = near & real
+    out["code"] = np.where(
+        equal, CODE_EQUAL, np.where(muted, 0.0, np.where(near, CODE_NEAR, np.where(has, CODE_DIFFERENT, 0.0)))
+    )
+    attainable += np.where(has, CODE_EQUAL, 0.0)
+    # applicant
+    out["applicant"], compared = applicant_points(p, e, pi, ei, config)
+    attainable += np.where(compared, NAME_SAME, 0.0)
+    # procedure
+    pp, ep = p.procedure[pi], e.procedure[ei]
+    compared = (pp >= 0) & (ep >= 0)
+    out["procedure"] = np.where(compared, np.where(pp == ep, PROCEDURE_SAME, PROCEDURE_DIFFERENT), 0.0)
+    attainable += np.where(compared, PROCEDURE_SAME, 0.0)
+    # receipt date: the software may trail by the entry lag; a swapped day/month on paper is a typo
+    pw, sw, ew = p.workday[pi], p.swapped_workday[pi], e.workday[ei]
+    compared = (pw >= 0) & (ew >= 0)
+    lag, slag = ew - pw, ew - sw
+    same_day = p.day[pi] == e.day[ei]
+    in_lag = (lag >= 0) & (lag <= config.max_entry_lag_days)
+    swapped_ok = (sw >= 0) & (slag >= 0) & (slag <= config.max_entry_lag_days)
+    out["date"] = np.where(
+        compared,
+        np.where(same_day, DATE_SAME, np.where(in_lag | swapped_ok, DATE_LAG, DATE_OUTSIDE)),
+        0.0,
+    )
+    attainable += np.where(compared, DATE_SAME, 0.0)
+    # due date: equal, or moved by the same working days as the receipt (entered later)
+    pd_, ed_ = p.due_workday[pi], e.due_workday[ei]
+    compared = (pd_ >= 0) & (ed_ >= 0) & (pw >= 0) & (ew >= 0)
+    due_ok = (pd_ == ed_) | ((ed_ - pd_) == lag)
+    out["due"] = np.where(compared, np.where(due_ok, DUE_SAME, DUE_DIFFERENT), 0.0)
+    attainable += np.where(compared, DUE_SAME, 0.0)
+    # time of day, on the same day only
+    pm, em = p.minute[pi], e.minute[ei]
+    compared = same_day & ~np.isnan(pm) & ~np.isnan(em)
+    gap = np.abs(np.nan_to_num(pm) - np.nan_to_num(em))
+    out["time"] = np.where(
+        compared,
+        np.where(
+            gap <= 1,
+            TIME_MINUTE,
+            np.where(
+                gap <= config.same_time_minutes, TIME_SAME, np.where(gap <= 60, TIME_NEAR, TIME_DIFFERENT)
+            ),
+        ),
+        0.0,
+    )
+    attainable += np.where(compared, TIME_MINUTE, 0.0)
+    # quantity, when both sides state one
+    pq, eq = p.quantity[pi], e.quantity[ei]
+    compared = ~np.isnan(pq) & ~np.isnan(eq)
+    out["quantity"] = np.where(compared, np.where(pq == eq, QUANTITY_SAME, QUANTITY_DIFFERENT), 0.0)
+    attainable += np.where(compared, QUANTITY_SAME, 0.0)
+
+    frame = pd.DataFrame({f"{name}_points": out[name] for name in FIELDS})
+    total = frame.to_numpy().sum(axis=1)
+    frame[POINTS] = total
+    frame[c.SCORE] = np.clip(
+        np.divide(total, attainable, out=np.zeros_like(total), where=attainable > 0), 0, 1
+    )
+    frame["code_equal"] = equal
+    return frame
+
+
+def agreed_fields(points: pd.DataFrame) -> pd.Series:
+    """'code,applicant,date': the fields that gave a pair positive points (its explanation)."""
+    joined = pd.Series("", index=points.index, dtype="string")
+    for name in FIELDS:
+        joined = joined + np.where(points[f"{name}_points"].to_numpy() > 0, name + ",", "")
+    return joined.str.rstrip(",")

@@ -1,0 +1,458 @@
+"""A generator of canonical paper / electronic frames with ground truth, for linkage quality.
+
+Built for the engine's own tests and benchmarks (independent of `doisoat.scenario`): offices,
+working days, dossiers with Vietnamese names drawn as they occur (Nguyễn ≈ 38%, given names
+repeating), one person filing several dossiers the same morning, and on paper the benign noise of
+real ledgers: a third of codes missing, code typos (O for 0, spaces, lower case, missing
+separators), a neighbour's valid code, stripped diacritics, name typos, abbreviated procedure
+names, day/month swapped receipt dates, the software's entry lag. Injected findings: missing on
+either side, duplicates, date / procedure / applicant mismatches, timeliness conflicts.
+
+`truth` columns: kind (link / mismatch), mismatch_type, paper_ref, electronic_ref, noise.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import unicodedata
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from doisoat import schema as c
+from doisoat.reconcile.calendar import calendar_for_years
+from doisoat.reference import procedures
+
+FAMILY = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Bùi", "Đỗ"]
+FAMILY_P = np.array([38, 11, 9.5, 7, 5.1, 5, 4.5, 3.9, 3.9, 2.1, 2, 1.4])
+MIDDLE = ["Văn", "Thị", "Hữu", "Minh", "Ngọc", "Thanh", "Quốc", "Đức", "Hoàng", "Kim"]
+GIVEN = [
+    "An",
+    "Anh",
+    "Bình",
+    "Châu",
+    "Cường",
+    "Dũng",
+    "Giang",
+    "Hà",
+    "Hải",
+    "Hạnh",
+    "Hiếu",
+    "Hoa",
+    "Hùng",
+    "Hương",
+    "Khánh",
+    "Lan",
+    "Linh",
+    "Long",
+    "Mai",
+    "Minh",
+    "Nam",
+    "Nga",
+    "Ngọc",
+    "Nhung",
+    "Phong",
+    "Phúc",
+    "Phương",
+    "Quân",
+    "Sơn",
+    "Tâm",
+    "Thảo",
+    "Thắng",
+    "Thủy",
+    "Trang",
+    "Trung",
+    "Tuấn",
+    "Tùng",
+    "Uyên",
+    "Vân",
+    "Việt",
+    "Vinh",
+    "Yến",
+]
+START, END = dt.date(2019, 1, 1), dt.date(2019, 6, 28)
+
+
+@dataclass(frozen=True)
+class Linkage:
+    paper: pd.DataFrame
+    electronic: pd.DataFrame
+    truth: pd.DataFrame
+    start: dt.date = START
+    end: dt.date = END
+
+
+def _strip(s: str) -> str:
+    s = s.replace("đ", "d").replace("Đ", "D")
+    return "".join(ch for ch in unicodedata.normalize("NFD", s) if not unicodedata.combining(ch))
+
+
+def generate_linkage(n: int = 5000, offices: int = 4, seed: int = 1, noise: bool = True) -> Linkage:
+    """About `n` dossiers over the first half of 2019 with findings injected and benign noise."""
+    rng = np.random.default_rng(seed)
+    cal = calendar_for_years(2019, 2019)
+    days = pd.date_range(START, END, freq="D")
+    days = days[cal.is_working_day(days)]
+    days = days[days <= pd.Timestamp(END) - pd.Timedelta(days=21)]  # the software's late entries stay inside
+    ref = procedures()
+    proc_p = np.where(ref["procedure_name"].str.startswith("Chứng thực"), 6.0, 1.0)
+    proc_p /= proc_p.sum()
+
+    office = rng.integers(0, offices, n)
+    day = days[rng.integers(0, len(days), n)]
+    minute = rng.integers(7 * 60 + 30, 16 * 60 + 30, n)
+    fam = rng.choice(len(FAMILY), n, p=FAMILY_P / FAMILY_P.sum())
+    mid = rng.integers(0, len(MIDDLE), n)
+    giv = rng.integers(0, len(GIVEN), n)
+    proc = rng.choice(len(ref), n, p=proc_p)
+    d = pd.DataFrame(
+        {"office": office, "day": day, "minute": minute, "fam": fam, "mid": mid, "giv": giv, "proc": proc}
+    ).sort_values(["office", "day", "minute"], ignore_index=True)
+    # one person filing several dossiers the same morning (several Chứng thực bản sao)
+    again = rng.random(n) < 0.08
+    again[0] = False
+    same_block = (d["office"].to_numpy() == np.roll(d["office"].to_numpy(), 1)) & (
+        d["day"].to_numpy() == np.roll(d["day"].to_numpy(), 1)
+    )
+    again &= same_block
+    for col in ("fam", "mid", "giv", "proc"):
+        v = d[col].to_numpy().copy()
+        for i in np.flatnonzero(again):  # a short forward fill over a few thousand rows, test data only
+            v[i] = v[i - 1]
+        d[col] = v
+    d["seq"] = d.groupby(["office", "day"]).cumcount() + 1
+    unit = np.array([f"000.{i + 1:02d}.22.H56" for i in range(offices)], dtype=object)
+    d["unit"] = unit[d["office"]]
+    d["code"] = d["unit"] + "-" + d["day"].dt.strftime("%y%m%d") + "-" + d["seq"].map("{:04d}".format)
+    d["name"] = (
+        np.array(FAMILY, dtype=object)[d["fam"]]
+        + " "
+        + np.array(MIDDLE, dtype=object)[d["mid"]]
+        + " "
+        + np.array(GIVEN, dtype=object)[d["giv"]]
+    )
+    d["procedure"] = ref["procedure_name"].to_numpy()[d["proc"]]
+    d["abbr"] = ref["abbreviation"].to_numpy()[d["proc"]]
+    d["received"] = d["day"] + pd.to_timedelta(d["minute"], unit="min")
+    d["due"] = cal.add_working_days(d["day"], rng.integers(0, 4, n))
+    d["returned"] = d["due"]
+
+    # roles and findings, one per dossier
+    u = rng.random(n)
+    role = np.select(
+        [u < 0.03, u < 0.06, u < 0.08, u < 0.10, u < 0.12, u < 0.14, u < 0.155, u < 0.17],
+        [
+            c.MISSING_ELECTRONIC,
+            c.MISSING_PAPER,
+            c.DATE_MISMATCH,
+            c.PROCEDURE_MISMATCH,
+            c.APPLICANT_MISMATCH,
+            c.TIMELINESS_CONFLICT,
+            c.DUPLICATE_PAPER,
+            c.DUPLICATE_ELECTRONIC,
+        ],
+        "pair",
+    )
+    d["role"] = role
+    p = d[role != c.MISSING_PAPER].copy()
+    e = d[role != c.MISSING_ELECTRONIC].copy()
+    p["noise"], e["noise"] = "", ""
+
+    # electronic side: findings and the benign entry lag
+    lag = (rng.random(len(e)) < 0.25) & (e["role"] == "pair").to_numpy()
+    shift = np.where(lag, rng.integers(1, 4, len(e)), 0)
+    far = (e["role"] == c.DATE_MISMATCH).to_numpy()
+    shift = np.where(far, rng.integers(6, 12, len(e)), shift)
+    new_day = cal.add_working_days(e["day"], shift)
+    e["received"] = new_day + pd.to_timedelta(e["minute"], unit="min")
+    e["due"] = cal.add_working_days(e["due"], shift)
+    e["returned"] = e["due"]
+    e.loc[lag, "noise"] += "entry_lag;"
+    pm = (e["role"] == c.PROCEDURE_MISMATCH).to_numpy()
+    e.loc[pm, "procedure"] = ref["procedure_name"].to_numpy()[(e.loc[pm, "proc"].to_numpy() + 1) % len(ref)]
+    am = (e["role"] == c.APPLICANT_MISMATCH).to_numpy()
+    e.loc[am, "name"] = (
+        np.array(FAMILY, dtype=object)[(e.loc[am, "fam"].to_numpy() + 1) % len(FAMILY)]
+        + " "
+        + "Thị "
+        + np.array(GIVEN, dtype=object)[(e.loc[am, "giv"].to_numpy() + 7) % len(GIVEN)]
+    )
+    e["stated"] = np.where(e["role"] == c.TIMELINESS_CONFLICT, c.LATE, c.ON_TIME)
+    p["stated"] = c.ON_TIME
+
+    # paper side: benign noise
+    p["code_typed"] = p["code"]
+    if noise:
+        m = len(p)
+        r = rng.random((8, m))
+        kinds = np.array(["", "code_missing", "code_typo", "neighbour_code"], dtype=object)
+        code_noise = np.select([r[0] < 0.33, r[0] < 0.38, r[0] < 0.40], [1, 2, 3], 0)
+        code_noise[(p["role"] != "pair").to_numpy() & (code_noise == 3)] = 0
+        # a finding on a row without a code cannot be told from a missing pair: codes stay there
+        code_noise[~p["role"].isin(["pair", c.MISSING_ELECTRONIC]).to_numpy()] = 0
+        typed = p["code"].to_numpy(dtype=object).copy()
+        typos = [
+            lambda s: s.lower(),
+            lambda s: s.replace("-", " - "),
+            lambda s: s.replace("-", ""),
+            lambda s: s[:-4] + s[-4:].replace("0", "O"),
+            lambda s: s.replace(".", ""),
+        ]
+        for i in np.flatnonzero(code_noise == 2):
+            typed[i] = typos[i % len(typos)](typed[i])
+        seq = p["seq"].to_numpy()
+        neighbour = np.where(seq > 1, seq - 1, seq + 1)
+        for i in np.flatnonzero(code_noise == 3):
+            typed[i] = typed[i][:-4] + f"{neighbour[i]:04d}"
+        typed[code_noise == 1] = None
+        p["code_typed"] = typed
+        p["noise"] += np.where(code_noise > 0, kinds[code_noise] + ";", "")
+        names = p["name"].to_numpy(dtype=object).copy()
+        strip = r[1] < 0.15
+        names[strip] = [_strip(x) for x in names[strip]]
+        typo = (r[2] < 0.05) & ~strip
+        names[typo] = [
+            x[:1] + x[2:] if len(x) > 3 else x for x in names[typo]
+        ]  # a letter dropped in the family name
+        order = (r[3] < 0.03) & ~typo
+        names[order] = [" ".join(x.split(" ")[1:] + x.split(" ")[:1]) for x in names[order]]
+        p["name"] = names
+        p["noise"] += np.where(strip, "name_diacritics;", "") + np.where(typo, "name_typo;", "")
+        p["noise"] += np.where(order, "name_order;", "")
+        abbr = (
+            (r[4] < 0.15)
+            & (p["abbr"].fillna("") != "").to_numpy()
+            & (p["role"] != c.PROCEDURE_MISMATCH).to_numpy()
+        )
+        p.loc[abbr, "procedure"] = p.loc[abbr, "abbr"]
+        p["noise"] += np.where(abbr, "procedure_abbreviation;", "")
+        dd = p["day"]
+        swappable = (dd.dt.day <= 12) & (dd.dt.day != dd.dt.month) & (dd.dt.day <= 6)
+        swap = (r[5] < 0.03) & swappable.to_numpy() & (p["role"] == "pair").to_numpy()
+        swapped = pd.to_datetime(
+            dd.dt.year.astype(str) + "-" + dd.dt.day.astype(str) + "-" + dd.dt.month.astype(str),
+            errors="coerce",
+        )
+        p.loc[swap, "day"] = swapped[swap]
+        p["noise"] += np.where(swap, "date_swapped;", "")
+    # paper rarely states the time of day
+    with_time = rng.random(len(p)) < 0.3
+    p["received"] = np.where(with_time, p["day"] + pd.to_timedelta(p["minute"], unit="min"), p["day"])
+    p["received"] = pd.to_datetime(p["received"])
+
+    # duplicates: the same dossier entered twice, a few rows later
+    dp = p[p["role"] == c.DUPLICATE_PAPER].assign(noise="")
+    de = e[e["role"] == c.DUPLICATE_ELECTRONIC].assign(noise="")
+    p = pd.concat([p.assign(extra=False), dp.assign(extra=True)], ignore_index=True)
+    e = pd.concat([e.assign(extra=False), de.assign(extra=True)], ignore_index=True)
+    p = p.sort_values(["office", "day", "extra", "minute"], kind="stable", ignore_index=True)
+    e = e.sort_values(["office", "received", "extra"], kind="stable", ignore_index=True)
+
+    p_file = "so-" + p["unit"].str.replace(".", "-", regex=False) + ".xlsx"
+    p_sheet = "T" + p["day"].dt.strftime("%m")
+    p_row = p.groupby([p_file, p_sheet]).cumcount() + 10
+    p_ref = p_file + "!" + p_sheet + "!" + p_row.astype(str)
+    e_file = "pm-" + e["unit"].str.replace(".", "-", regex=False) + ".csv"
+    e_row = e.groupby(e_file).cumcount() + 2
+    e_ref = e_file + "#" + e_row.astype(str)
+
+    paper = pd.DataFrame(
+        {
+            c.REF: p_ref,
+            c.SOURCE_FILE: p_file,
+            c.SOURCE_SHA256: "0" * 64,
+            c.SOURCE_SHEET: p_sheet,
+            c.SOURCE_ROW: p_row.astype("int64"),
+            c.UNIT_CODE: p["unit"],
+            c.UNIT_NAME: "Phường " + (p["office"] + 1).astype(str),
+            c.LEVEL: c.LEVEL_WARD,
+            c.SEQ: p_row.astype(str),
+            c.DOSSIER_CODE_RAW: p["code_typed"],
+            c.DOSSIER_CODE: p["code_typed"],
+            c.PROCEDURE_NAME: p["procedure"],
+            c.QUANTITY: 1,
+            c.APPLICANT_NAME: p["name"],
+            c.APPLICANT_CONTACT: None,
+            c.HANDLING_AGENCY: None,
+            c.RECEIVED_AT: p["received"].astype("datetime64[us]"),
+            c.DUE_DATE: p["due"].astype("datetime64[us]"),
+            c.TRANSFERRED_DATE: pd.NaT,
+            c.RETURNED_DATE: p["returned"].astype("datetime64[us]"),
+            c.STATED_TIMELINESS: p["stated"],
+            c.RETURN_MARKS: 1,
+            c.NOTE: None,
+            c.RAW_VALUES: "{}",
+            c.PARSE_ERRORS: None,
+        }
+    )[c.PAPER_COLUMNS]
+    paper[c.QUANTITY] = paper[c.QUANTITY].astype("Int64")
+    paper[c.RETURN_MARKS] = paper[c.RETURN_MARKS].astype("Int64")
+    electronic = pd.DataFrame(
+        {
+            c.REF: e_ref,
+            c.SOURCE_FILE: e_file,
+            c.SOURCE_SHA256: "1" * 64,
+            c.SOURCE_SHEET: None,
+            c.SOURCE_ROW: e_row.astype("int64"),
+            c.UNIT_CODE: e["unit"],
+            c.UNIT_NAME: "Phường " + (e["office"] + 1).astype(str),
+            c.LEVEL: c.LEVEL_WARD,
+            c.DOSSIER_CODE_RAW: e["code"],
+            c.DOSSIER_CODE: e["code"],
+            c.PROCEDURE_NAME: e["procedure"],
+            c.FIELD: None,
+            c.OFFICE_RAW: None,
+            c.APPLICANT_NAME: e["name"],
+            c.RECEIVED_AT: e["received"].astype("datetime64[us]"),
+            c.DUE_DATE: e["due"].astype("datetime64[us]"),
+            c.RETURNED_DATE: e["returned"].astype("datetime64[us]"),
+            c.STATUS: "returned",
+            c.STATUS_RAW: "10",
+            c.STATED_TIMELINESS: e["stated"],
+            c.CHANNEL: "direct",
+            c.RAW_VALUES: "{}",
+            c.PARSE_ERRORS: None,
+        }
+    )[c.ELECTRONIC_COLUMNS]
+
+    # truth
+    pk = pd.DataFrame(
+        {"code": p["code"], "p_ref": p_ref, "extra": p["extra"], "role": p["role"], "pn": p["noise"]}
+    )
+    ek = pd.DataFrame(
+        {"code": e["code"], "e_ref": e_ref, "extra": e["extra"], "role": e["role"], "en": e["noise"]}
+    )
+    pairs = pk[~pk["extra"]].merge(ek[~ek["extra"]][["code", "e_ref", "en"]], on="code", how="inner")
+    truth = [
+        pd.DataFrame(
+            {
+                "kind": "link",
+                c.MISMATCH_TYPE: "",
+                c.PAPER_REF: pairs["p_ref"],
+                c.ELECTRONIC_REF: pairs["e_ref"],
+                "noise": pairs["pn"] + pairs["en"],
+            }
+        )
+    ]
+    finding = pairs[
+        pairs["role"].isin(
+            [c.DATE_MISMATCH, c.PROCEDURE_MISMATCH, c.APPLICANT_MISMATCH, c.TIMELINESS_CONFLICT]
+        )
+    ]
+    truth.append(
+        pd.DataFrame(
+            {
+                "kind": "mismatch",
+                c.MISMATCH_TYPE: finding["role"],
+                c.PAPER_REF: finding["p_ref"],
+                c.ELECTRONIC_REF: finding["e_ref"],
+                "noise": finding["pn"] + finding["en"],
+            }
+        )
+    )
+    me = pk[(pk["role"] == c.MISSING_ELECTRONIC)]
+    truth.append(
+        pd.DataFrame(
+            {
+                "kind": "mismatch",
+                c.MISMATCH_TYPE: c.MISSING_ELECTRONIC,
+                c.PAPER_REF: me["p_ref"],
+                c.ELECTRONIC_REF: "",
+                "noise": me["pn"],
+            }
+        )
+    )
+    mp = ek[(ek["role"] == c.MISSING_PAPER)]
+    truth.append(
+        pd.DataFrame(
+            {
+                "kind": "mismatch",
+                c.MISMATCH_TYPE: c.MISSING_PAPER,
+                c.PAPER_REF: "",
+                c.ELECTRONIC_REF: mp["e_ref"],
+                "noise": mp["en"],
+            }
+        )
+    )
+    truth.append(
+        pd.DataFrame(
+            {
+                "kind": "mismatch",
+                c.MISMATCH_TYPE: c.DUPLICATE_PAPER,
+                c.PAPER_REF: pk.loc[pk["extra"], "p_ref"],
+                c.ELECTRONIC_REF: "",
+                "noise": "",
+            }
+        )
+    )
+    truth.append(
+        pd.DataFrame(
+            {
+                "kind": "mismatch",
+                c.MISMATCH_TYPE: c.DUPLICATE_ELECTRONIC,
+                c.PAPER_REF: "",
+                c.ELECTRONIC_REF: ek.loc[ek["extra"], "e_ref"],
+                "noise": "",
+            }
+        )
+    )
+    return Linkage(paper, electronic, pd.concat(truth, ignore_index=True))
+
+
+def quality(matches: pd.DataFrame, mismatches: pd.DataFrame, truth: pd.DataFrame) -> pd.DataFrame:
+    """Precision, recall and F1 of links and of each mismatch type against the truth, and how many
+    reported findings are explained by nothing but benign noise (rows with noise, no injected finding)."""
+    t = truth.fillna("")
+    rows = []
+
+    def prf(name: str, got: set[tuple[str, ...]], want: set[tuple[str, ...]]) -> None:
+        tp = len(got & want)
+        precision = tp / len(got) if got else 1.0
+        recall = tp / len(want) if want else 1.0
+        f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+        rows.append(
+            {
+                "what": name,
+                "expected": len(want),
+                "found": len(got),
+                "true_positive": tp,
+                "precision": precision,
+                "recall": recall,
+                "f1": f1,
+            }
+        )
+
+    links = t[t["kind"] == "link"]
+    prf(
+        "link",
+        set(zip(matches[c.PAPER_REF], matches[c.ELECTRONIC_REF], strict=True)),
+        set(zip(links[c.PAPER_REF], links[c.ELECTRONIC_REF], strict=True)),
+    )
+    found = mismatches.fillna("")
+    for kind in sorted(set(t.loc[t["kind"] == "mismatch", c.MISMATCH_TYPE]) | set(found[c.MISMATCH_TYPE])):
+        f = found[found[c.MISMATCH_TYPE] == kind]
+        w = t[(t["kind"] == "mismatch") & (t[c.MISMATCH_TYPE] == kind)]
+        prf(
+            kind,
+            set(zip(f[c.PAPER_REF], f[c.ELECTRONIC_REF], strict=True)),
+            set(zip(w[c.PAPER_REF], w[c.ELECTRONIC_REF], strict=True)),
+        )
+    out = pd.DataFrame(rows)
+    injected = set(
+        zip(
+            t.loc[t["kind"] == "mismatch", c.MISMATCH_TYPE],
+            t.loc[t["kind"] == "mismatch", c.PAPER_REF],
+            t.loc[t["kind"] == "mismatch", c.ELECTRONIC_REF],
+            strict=True,
+        )
+    )
+    noisy = set(t.loc[t["noise"] != "", c.PAPER_REF]) | set(t.loc[t["noise"] != "", c.ELECTRONIC_REF])
+    noisy.discard("")
+    spurious = [
+        (k, pr, er)
+        for k, pr, er in zip(found[c.MISMATCH_TYPE], found[c.PAPER_REF], found[c.ELECTRONIC_REF], strict=True)
+        if (k, pr, er) not in injected and (pr in noisy or er in noisy)
+    ]
+    out.attrs["noise_only_findings"] = len(spurious)
+    return out
