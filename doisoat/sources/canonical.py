@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -13,7 +14,7 @@ from doisoat import schema
 from doisoat.sources.dates import DEFAULT_FORMATS, TIMESTAMP, parse_datetimes, to_dates
 from doisoat.sources.offices import OfficeRegistry
 from doisoat.sources.problems import cell_message, no_messages
-from doisoat.sources.text import as_text_array, clean_text, match_key
+from doisoat.sources.text import as_text_array, clean_text, distinct_form, match_key, per_distinct
 
 # Arrow type of every canonical column that is not text.
 ARROW_TYPES: Mapping[str, pa.DataType] = {
@@ -45,7 +46,14 @@ def nulls(column: str, length: int) -> pa.Array:
 
 def constant(value: str | None, length: int) -> pa.Array:
     """A text column holding one value."""
-    return pa.repeat(pa.scalar(value, pa.string()), length)
+    if value is None:
+        return pa.nulls(length, pa.string())
+    data = value.encode("utf-8")  # built from buffers: pa.repeat goes through a slow generic path
+    offsets = np.arange(length + 1, dtype=np.int64) * len(data)
+    if offsets[-1] >= 2**31:
+        return pa.repeat(pa.scalar(value, pa.string()), length)
+    return pa.StringArray.from_buffers(length, pa.py_buffer(offsets.astype(np.int32)),
+                                       pa.py_buffer(np.tile(np.frombuffer(data, np.uint8), length)))
 
 
 def raw_text(cells: pa.Array) -> pa.Array:
@@ -57,6 +65,8 @@ def raw_text(cells: pa.Array) -> pa.Array:
 
 def joined_text(columns: Sequence[pa.Array], length: int, separator: str = ", ") -> pa.Array:
     """Cleaned text of one or more columns (e.g. separate address and phone columns), joined."""
+    if len(columns) == 1:
+        return clean_text(columns[0])
     joined = pa.nulls(length, pa.string())
     for column in columns:
         text = clean_text(column)
@@ -89,21 +99,29 @@ def datetimes(
 def quantities(cells: pa.Array, header: str) -> tuple[pa.Array, pa.Array]:
     """Whole numbers ("2", "2 bộ"), "not a number" messages for the rest."""
     text = clean_text(cells)
-    digits = pc.struct_field(pc.extract_regex(text, _QUANTITY), [0])
-    number = pc.cast(pc.if_else(pc.equal(digits, ""), None, digits), pa.int64())
+    number = per_distinct(_quantity_numbers, text)
     bad = pc.and_(text.is_valid(), number.is_null())
     return number, cell_message(bad, header, NOT_A_NUMBER, text)
 
 
+def _quantity_numbers(text: pa.Array) -> pa.Array:
+    digits = pc.struct_field(pc.extract_regex(text, _QUANTITY), [0])
+    return pc.cast(pc.if_else(pc.equal(digits, ""), None, digits), pa.int64())
+
+
 def vocabulary(cells: pa.Array, table: Mapping[str, str], header: str) -> tuple[pa.Array, pa.Array]:
     """Canonical values from a folded-text vocabulary; "unknown value" messages for the rest."""
-    encoded = pc.dictionary_encode(as_text_array(cells))
-    distinct = encoded.dictionary
+    text = as_text_array(cells)
+    found = distinct_form(text)
+    if found is None:
+        encoded = pc.dictionary_encode(text)
+        found = encoded.dictionary, encoded.indices
+    distinct, indices = found
     keys = match_key(distinct).to_pylist()
     mapped = pa.array([table.get(k) if k else None for k in keys], pa.string())  # once per distinct value
     unknown = pa.array([bool(k) and k not in table for k in keys], pa.bool_())
-    values = pc.take(mapped, encoded.indices)
-    bad = pc.take(unknown, encoded.indices)
+    values = pc.take(mapped, indices)
+    bad = pc.take(unknown, indices)
     return values, cell_message(bad, header, UNKNOWN_VALUE, cells)
 
 
@@ -136,7 +154,9 @@ def resolve_offices(
 def to_frame(tables: Sequence[pa.Table], columns: Sequence[str]) -> pd.DataFrame:
     """One pandas frame with exactly `columns`: text as str, timestamps as datetime64[us],
     counts as Int64."""
-    arrow_schema = pa.schema([(c, arrow_type(c)) for c in columns])
+    # large_string: the storage of pandas' str arrays, so to_pandas() converts without copying
+    arrow_schema = pa.schema([(c, pa.large_string() if arrow_type(c) == pa.string() else arrow_type(c))
+                              for c in columns])
     table = pa.concat_tables([t.select(list(columns)).cast(arrow_schema) for t in tables]) if tables \
         else arrow_schema.empty_table()
     frame = table.to_pandas()

@@ -2,22 +2,35 @@
 
 Every later step parses text, so a typed date cell, an Excel serial number and a date typed as text
 all go through the same date parser, and `raw_values` shows each cell as read. Rendering is done
-per column and per Python type: one pass to classify the cells, then one Arrow conversion per type
-(numbers print without a trailing ".0", dates as dd/mm/yyyy, times of day only when not midnight).
+per column: a column of text cells converts to Arrow in one call; a mixed column is classified by
+Python type once, then converted with one Arrow conversion per type (numbers print without a
+trailing ".0", dates as dd/mm/yyyy, times of day only when not midnight; dates printed with numpy,
+timeformat.py).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from doisoat.sources.timeformat import strftime
+
 DATETIME_FORMAT = "%d/%m/%Y %H:%M:%S"
 DATE_FORMAT = "%d/%m/%Y"
+
+
+def format_day_first(seconds: pa.Array) -> pa.Array:
+    """Timestamps (unit s) as "dd/mm/yyyy", or "dd/mm/yyyy HH:MM:SS" when not midnight."""
+    full = strftime(seconds, DATETIME_FORMAT)
+    midnight = pc.equal(pc.floor_temporal(seconds, unit="day"), seconds)
+    if not pc.any(midnight).as_py():
+        return full
+    return pc.replace_with_mask(full, midnight, strftime(pc.filter(seconds, midnight), DATE_FORMAT))
 
 
 def _render_numbers(cells: np.ndarray) -> pa.Array:
@@ -30,13 +43,11 @@ def _render_integers(cells: np.ndarray) -> pa.Array:
 
 def _render_datetimes(cells: np.ndarray) -> pa.Array:
     seconds = pc.cast(pa.array(cells, pa.timestamp("us"), from_pandas=True), pa.timestamp("s"), safe=False)
-    midnight = pc.equal(pc.floor_temporal(seconds, unit="day"), seconds)
-    return pc.if_else(midnight, pc.strftime(seconds, format=DATE_FORMAT),
-                      pc.strftime(seconds, format=DATETIME_FORMAT))
+    return format_day_first(seconds)
 
 
 def _render_dates(cells: np.ndarray) -> pa.Array:
-    return pc.strftime(pa.array(cells, pa.date32()), format=DATE_FORMAT)
+    return format_day_first(pc.cast(pa.array(cells, pa.date32()), pa.timestamp("s")))
 
 
 def _render_booleans(cells: np.ndarray) -> pa.Array:
@@ -58,18 +69,26 @@ _RENDERERS: dict[type, Callable[[np.ndarray], pa.Array]] = {
 }
 
 
-def render_column(values: pd.Series) -> pa.Array:
+def _render_mixed(cells: np.ndarray) -> pa.Array:
+    kinds = np.fromiter(map(type, cells), dtype=object, count=len(cells))
+    text = pa.nulls(len(cells), pa.string())
+    for kind in set(kinds) - {type(None)}:
+        rows = kinds == kind
+        rendered = _RENDERERS.get(kind, _render_other)(cells[rows])
+        text = pc.replace_with_mask(text, pa.array(rows), rendered)
+    return text
+
+
+def render_column(values: pd.Series | np.ndarray | Sequence[object]) -> pa.Array:
     """Text of each cell of one column; empty cells (None, NaN, "") become null."""
-    cells = values.to_numpy(dtype=object)
-    kinds = values.map(type).to_numpy(dtype=object)  # one C-level pass
-    distinct = set(kinds) - {type(None)}
-    if distinct <= {str}:  # the common case: a text column
-        text = pa.array(cells, pa.string(), from_pandas=True)
+    if isinstance(values, pd.Series):
+        cells = values.to_numpy(dtype=object)
     else:
-        text = pa.nulls(len(cells), pa.string())
-        for kind in distinct:
-            rows = kinds == kind
-            rendered = _RENDERERS.get(kind, _render_other)(cells[rows])
-            text = pc.replace_with_mask(text, pa.array(rows), rendered)
+        cells = np.empty(len(values), dtype=object)
+        cells[:] = values
+    try:  # the common case: a column of text (and empty) cells, converted in one call
+        text = pa.array(cells, pa.string(), from_pandas=True)
+    except (pa.ArrowTypeError, pa.ArrowInvalid):  # numbers, dates…: one conversion per type
+        text = _render_mixed(cells)
     empty = pc.equal(text, "")
     return pc.if_else(empty, pa.scalar(None, pa.string()), text) if pc.any(empty).as_py() else text

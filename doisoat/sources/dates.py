@@ -17,6 +17,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from doisoat.sources.text import as_text_array, clean_text, per_distinct
+from doisoat.sources.timeformat import strftime
 
 UNIT = "us"
 TIMESTAMP = pa.timestamp(UNIT)
@@ -90,7 +91,7 @@ def _drop_doubtful(parsed: pa.Array, text: pa.Array, fmt: str) -> pa.Array:
     sub_year = pc.year(sub_parsed)
     ok = pc.and_(
         # cast to seconds: Arrow prints fractional seconds for %S at finer units
-        pc.equal(pc.strftime(pc.cast(sub_parsed, pa.timestamp("s")), format=fmt),
+        pc.equal(strftime(pc.cast(sub_parsed, pa.timestamp("s")), fmt),
                  pc.utf8_trim_whitespace(sub_text)),
         pc.and_(pc.greater_equal(sub_year, MIN_YEAR), pc.less_equal(sub_year, MAX_YEAR)),
     )

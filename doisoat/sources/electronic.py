@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -36,7 +36,7 @@ from doisoat.sources.profiles import (
     shipped_export_profiles,
 )
 from doisoat.sources.result import FAILED, READ, SKIPPED, FileLog, ReadResult
-from doisoat.sources.text import clean_one, clean_text
+from doisoat.sources.text import clean_one, clean_text, shared_encodings
 from doisoat.sources.workbook import open_workbook, read_grid, worksheet_names
 
 log = logging.getLogger(__name__)
@@ -67,26 +67,51 @@ def read_electronic_exports(
     tables: list[pa.Table] = []
     paths = find_files(electronic_dir, EXPORT_SUFFIXES)
     warn_duplicate_names(paths)
-    for path in paths:
-        location = Location(file=path.name)
-        try:
-            sha256 = sha256_of(path)
-        except OSError as exc:
-            files.fail(path, None, str(UnreadableFileError(f"cannot read the file: {exc}", location)))
-            continue
-        try:
-            if path.suffix.lower() in CSV_SUFFIXES:
-                table = _read_csv(path, sha256, profiles, registry)
-                files.sheet(path, sha256, None, table.num_rows, READ)
-                tables.append(table)
-            else:
-                tables.extend(_read_spreadsheet(path, sha256, profiles, registry, files))
-        except (UnreadableFileError, LayoutError) as exc:
-            files.fail(path, sha256, str(exc))
+    with ThreadPoolExecutor(max_workers=1) as hasher:  # hashing runs beside parsing (it frees the GIL)
+        digests = [hasher.submit(_sha256_or_error, path) for path in paths]
+        for path, digest in zip(paths, digests, strict=True):
+            _read_export(path, digest, profiles, registry, files, tables)
     records = canonical.to_frame(tables, schema.ELECTRONIC_COLUMNS)
     log.info("read %d electronic records from %s (%d files failed)", len(records), electronic_dir,
              len(files.failed))
     return ReadResult(records, *files.frames())
+
+
+def _sha256_or_error(path: Path) -> str | OSError:
+    try:
+        return sha256_of(path)
+    except OSError as exc:
+        return exc
+
+
+def _read_export(
+    path: Path, digest: Future[str | OSError], profiles: Sequence[ExportProfile], registry: OfficeRegistry,
+    files: FileLog, tables: list[pa.Table],
+) -> None:
+    """Read one export into `tables`, logging it in `files`. A file whose bytes cannot be read (no
+    sha256) is failed as such, even when the parse also failed."""
+    error: UnreadableFileError | LayoutError | None = None
+    table = None
+    if path.suffix.lower() in CSV_SUFFIXES:  # parsed while its digest is computed
+        try:
+            table = _read_csv(path, digest, profiles, registry)
+        except (UnreadableFileError, LayoutError) as exc:
+            error = exc
+    sha256 = digest.result()
+    if isinstance(sha256, OSError):
+        unreadable = UnreadableFileError(f"cannot read the file: {sha256}", Location(file=path.name))
+        files.fail(path, None, str(unreadable))
+        return
+    if table is None and error is None:
+        try:
+            tables.extend(_read_spreadsheet(path, sha256, profiles, registry, files))
+        except (UnreadableFileError, LayoutError) as exc:
+            error = exc
+    if error is not None:
+        files.fail(path, sha256, str(error))
+    elif table is not None:
+        files.sheet(path, sha256, None, table.num_rows, READ)
+        tables.append(table)
 
 
 # --- CSV -------------------------------------------------------------------------------------
@@ -110,7 +135,7 @@ def _unique(headers: Sequence[str]) -> list[str]:
 
 
 def _read_csv(
-    path: Path, sha256: str, profiles: Sequence[ExportProfile], registry: OfficeRegistry
+    path: Path, digest: Future[str | OSError], profiles: Sequence[ExportProfile], registry: OfficeRegistry
 ) -> pa.Table:
     rows = sorted({p.header_row for p in profiles})
     candidates, encoding, delimiter = _csv_headers(path, rows)
@@ -135,6 +160,9 @@ def _read_csv(
         if "UTF8" in message or "UTF-8" in message or isinstance(exc, UnicodeDecodeError):
             message = f"not {describe(encoding)} text throughout ({message.splitlines()[0]})"
         raise UnreadableFileError(f"cannot parse the CSV: {message}", Location(file=path.name)) from exc
+    sha256 = digest.result()
+    if isinstance(sha256, OSError):
+        raise UnreadableFileError(f"cannot read the file: {sha256}", Location(file=path.name))
     batches = table.to_batches() or [pa.RecordBatch.from_pylist([], schema=table.schema)]
     starts = np.cumsum([header_row + 1] + [b.num_rows for b in batches])
 
@@ -213,6 +241,14 @@ def export_records(
 
     Columns are repaired (legacy TCVN3 / VNI text, NFD) before use; `raw_values` keeps them as read.
     """
+    with shared_encodings():  # columns dictionary-encoded once across the steps below
+        return _export_records(headers, columns, source_rows, profile, file_name, sha256, sheet, registry)
+
+
+def _export_records(
+    headers: Sequence[str], columns: Sequence[pa.Array], source_rows: pa.Array, profile: ExportProfile,
+    file_name: str, sha256: str, sheet: str | None, registry: OfficeRegistry,
+) -> pa.Table:
     located = profile.locate(headers)
     position = {h: i for i, h in enumerate(headers)}
     mapped = [columns[position[h]] for f, h in located.items() if f != schema.SEQ]

@@ -15,7 +15,7 @@ from functools import cached_property
 
 from rapidfuzz import fuzz, process
 
-from doisoat.sources.text import key_one, match_key
+from doisoat.sources.text import key_many, match_key
 
 # A header known not to name a field (group headers, columns not read).
 IGNORE = "__ignore__"
@@ -32,12 +32,11 @@ class HeaderTable:
     @cached_property
     def _keys(self) -> dict[str, str]:
         """Folded synonym → field (IGNORE for ignored headers)."""
+        labelled = [(text, field) for field, texts in self.synonyms.items() for text in texts]
+        labelled += [(text, IGNORE) for text in self.ignore]
         table: dict[str, str] = {}
-        for field, texts in self.synonyms.items():
-            for text in texts:
-                table.setdefault(key_one(text), field)
-        for text in self.ignore:
-            table.setdefault(key_one(text), IGNORE)
+        for key, (_, field) in zip(key_many(text for text, _ in labelled), labelled, strict=True):
+            table.setdefault(key, field)
         table.pop("", None)
         return table
 

@@ -31,7 +31,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from doisoat.sources.text import as_text_array, utf8_bytes
+from doisoat.sources.text import as_text_array, has_combining_marks, is_ascii, per_distinct, utf8_bytes
 
 Encoding = Literal["tcvn3", "vni"]
 Detected = Literal["tcvn3", "vni", "unicode"]
@@ -283,7 +283,8 @@ def _map_cells(s: pd.Series, func: Callable[[str], str]) -> pd.Series:
 _VIET_C3 = np.zeros(256, bool)
 _VIET_C3[[ord(ch) - 0x40 for ch in "ÀÁÂÃÈÉÊÌÍÒÓÔÕÙÚÝàáâãèéêìíòóôõùúý"]] = True
 _CONTROL = np.zeros(256, bool)
-_CONTROL[[*range(0x01, 0x09), *range(0x0E, 0x1C)]] = True
+_CONTROL_END = 0x1C
+_CONTROL[[*range(0x01, 0x09), *range(0x0E, _CONTROL_END)]] = True
 
 
 def _c3(chars: str) -> list[int]:
@@ -306,9 +307,11 @@ def may_hold_legacy(values: pa.Array) -> bool:
     raw, _ = utf8_bytes(values)
     if len(raw) < 2:
         return False
-    if _CONTROL[raw].any():
+    if int(raw.min()) < _CONTROL_END and _CONTROL[raw[raw < _CONTROL_END]].any():
         return True
-    leads = np.flatnonzero((raw[:-1] == 0xC2) | (raw[:-1] == 0xC3))
+    if is_ascii(raw):
+        return False
+    leads = np.flatnonzero((raw[:-1] & 0xFE) == 0xC2)  # 0xC2 or 0xC3: U+0080-U+00FF
     if not len(leads):
         return False
     second = raw[leads + 1]
@@ -324,16 +327,16 @@ def may_hold_legacy(values: pa.Array) -> bool:
 
 
 def _nfc(values: pa.Array) -> pa.Array:
-    raw, _ = utf8_bytes(values)
-    if len(raw) and np.isin(raw, (0xCC, 0xCD)).any():  # lead bytes of combining marks U+0300-036F
+    if has_combining_marks(utf8_bytes(values)[0]):
         return pc.utf8_normalize(values, "NFC")
     return values
 
 
 def repair_array(values: pa.Array) -> pa.Array:
     """`repair` on an Arrow string array: legacy cells decoded, every cell NFC. Columns that pass
-    the byte screen (`may_hold_legacy`) are only normalised."""
-    return repair_columns([values])[0]
+    the byte screen (`may_hold_legacy`) are only normalised. A column repeating few values is
+    repaired once per distinct value (verdicts are per distinct text anyway)."""
+    return per_distinct(lambda distinct: repair_columns([distinct])[0], as_text_array(values))
 
 
 def repair_columns(columns: list[pa.Array]) -> list[pa.Array]:

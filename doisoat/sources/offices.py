@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -21,7 +21,7 @@ import yaml
 
 from doisoat import schema
 from doisoat.errors import ConfigError
-from doisoat.sources.text import clean_one, fold_one, key_one, slug
+from doisoat.sources.text import clean_many, clean_one, fold_many, key_many, key_one, slug
 
 log = logging.getLogger(__name__)
 
@@ -47,32 +47,46 @@ UNIT_COLUMNS = [schema.UNIT_CODE, schema.UNIT_NAME, schema.LEVEL]
 _FILE_NAME_STOP = re.compile(r"^(\d{4}|nam|thang|quy|t\d{1,2}|so|q\d)$")
 
 
+def office_labels(texts: Sequence[str]) -> list[str]:
+    """`office_label` of each text; the text kernels run once per step for all of them."""
+    labels = clean_many(texts)
+    active = list(range(len(labels)))
+    while active:  # strip administrative prefixes ("UBND", "Phường"…) while one is found
+        stripped = []
+        for i, folded in zip(active, fold_many(labels[i] for i in active), strict=True):
+            label = labels[i]
+            if not label or len(folded) != len(label):  # folding must keep positions to cut the text
+                continue
+            for prefix in ADMIN_PREFIXES:
+                if folded == prefix or folded.startswith(prefix + " "):
+                    labels[i] = label[len(prefix):].strip(" -:,")
+                    stripped.append(i)
+                    break
+        active = stripped
+    for i, folded in enumerate(fold_many(labels)):
+        label = labels[i]
+        if len(folded) == len(label):
+            for pattern, expansion in ABBREVIATIONS:
+                m = re.match(pattern, folded)
+                if m and m.end() < len(folded):
+                    labels[i] = expansion + label[m.end():].strip()
+                    break
+    return labels
+
+
 def office_label(text: str) -> str:
     """The office name without administrative prefix, abbreviations expanded ("" when blank)."""
-    label = clean_one(text)
-    changed = True
-    while changed and label:
-        changed = False
-        folded = fold_one(label)
-        if len(folded) != len(label):  # folding must keep positions to cut the written text
-            break
-        for prefix in ADMIN_PREFIXES:
-            if folded == prefix or folded.startswith(prefix + " "):
-                label, changed = label[len(prefix):].strip(" -:,"), True
-                break
-    folded = fold_one(label)
-    if len(folded) == len(label):
-        for pattern, expansion in ABBREVIATIONS:
-            m = re.match(pattern, folded)
-            if m and m.end() < len(folded):
-                label = expansion + label[m.end():].strip()
-                break
-    return label
+    return office_labels([text])[0]
+
+
+def office_keys(texts: Sequence[str]) -> list[str]:
+    """`office_key` of each text, computed together."""
+    return key_many(office_labels(texts))
 
 
 def office_key(text: str) -> str:
     """The comparison key of an office name ("UBND P.01" → "phuong 1")."""
-    return key_one(office_label(text))
+    return office_keys([text])[0]
 
 
 def level_of(key: str) -> str | None:
@@ -87,7 +101,7 @@ def office_from_file_name(name: str) -> str:
     """The office part of a file name ("So theo doi - Phuong 1_2019.xlsx" → "Phuong 1"): from the
     first level word to a year/month word; the whole stem when no level word is found."""
     words = [w for w in re.split(r"[\s_\-.]+", Path(name).stem) if w]
-    keys = [key_one(w) for w in words]
+    keys = key_many(words)
     starts = [i for i in range(len(words)) if level_of(" ".join(keys[i:i + 2])) or keys[i] == "ubnd"]
     if not starts:
         return " ".join(words)
@@ -129,6 +143,9 @@ class OfficeRegistry:
         frame = frame[schema.OFFICE_COLUMNS].fillna("").astype(str)
         self._offices = frame.reset_index(drop=True)
         self._by_key: dict[str, _Unit] = {}
+        names = clean_many(self._offices[schema.OFFICE_NAME])
+        aliases = [a for texts in self._offices[schema.OFFICE_ALIASES] for a in texts.split("|")]
+        office_keys([*names, *aliases])  # computed together once; the per-office steps reuse them
         for row in self._offices.itertuples(index=False):  # once per office
             self._add(row._asdict(), source)
 
@@ -165,7 +182,9 @@ class OfficeRegistry:
     def resolve(self, names: pd.Series) -> pd.DataFrame:
         """unit_code, unit_name, level for each name (index kept); inferred where the registry lacks
         the name, NA where the name is blank."""
-        units = {u: self._lookup(u)[0] for u in pd.unique(names.dropna())}  # once per distinct name
+        distinct = list(pd.unique(names.dropna()))
+        office_keys(distinct)  # computed together once; the lookups reuse them
+        units = {u: self._lookup(u)[0] for u in distinct}  # once per distinct name
         table = pd.DataFrame(
             [(u.code, u.name, u.level) if u else (None, None, None) for u in units.values()],
             index=pd.Index(list(units), dtype=object), columns=UNIT_COLUMNS,

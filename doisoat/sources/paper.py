@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 import pyarrow as pa
@@ -30,7 +31,7 @@ from doisoat.sources.offices import OfficeRegistry, office_from_file_name
 from doisoat.sources.problems import cell_message, join_messages
 from doisoat.sources.profiles import RETURN_COLUMNS, LedgerProfile, ledger_profile
 from doisoat.sources.result import FAILED, READ, SKIPPED, FileLog, ReadResult
-from doisoat.sources.text import clean_text, fold_text
+from doisoat.sources.text import clean_text, fold_text, shared_encodings
 from doisoat.sources.workbook import open_workbook, read_grid, worksheet_names
 
 log = logging.getLogger(__name__)
@@ -133,14 +134,13 @@ def _read_csv_ledger(
     return [table]
 
 
-def _record_rows(texts: Sequence[pa.Array], layout: LedgerLayout) -> pa.Array:
-    """Grid positions of the data rows holding something besides the STT."""
-    start, end = layout.first_data_row, layout.end_row
-    filled = pc.fill_null(pa.nulls(end - start, pa.bool_()), False)
+def _record_rows(data: Mapping[int, pa.Array], layout: LedgerLayout) -> pa.Array:
+    """Positions (within the data rows) of the rows holding something besides the STT."""
+    filled = pc.fill_null(pa.nulls(layout.end_row - layout.first_data_row, pa.bool_()), False)
     for column in layout.columns:
         if column.field is not None and column.field != schema.SEQ:
-            filled = pc.or_(filled, clean_text(texts[column.index][start:end]).is_valid())
-    return pc.add(pc.indices_nonzero(filled), start)
+            filled = pc.or_(filled, clean_text(data[column.index]).is_valid())
+    return pc.indices_nonzero(filled)
 
 
 def sheet_records(
@@ -152,11 +152,43 @@ def sheet_records(
     `texts` are the repaired cell texts, `raw_texts` the cells as read (default: `texts`), kept in
     `raw_values` and `dossier_code_raw`. A CSV ledger has no sheet: its refs are "<file>#<row>".
     """
-    rows = _record_rows(texts, layout)
-    n = len(rows)
-    cells = {c.index: pc.take(texts[c.index], rows) for c in layout.columns}
+    with shared_encodings():  # columns dictionary-encoded once across the steps below
+        return _sheet_records(texts, layout, file_name, sha256, sheet, registry, profile, raw_texts)
+
+
+def _sheet_records(
+    texts: Sequence[pa.Array], layout: LedgerLayout, file_name: str, sha256: str, sheet: str | None,
+    registry: OfficeRegistry, profile: LedgerProfile, raw_texts: Sequence[pa.Array] | None,
+) -> pa.Table:
+    start, end = layout.first_data_row, layout.end_row
     as_read = raw_texts if raw_texts is not None else texts
-    raw_cells = {c.index: pc.take(as_read[c.index], rows) for c in layout.columns}
+    data = {c.index: texts[c.index][start:end] for c in layout.columns}  # zero-copy slices, made once
+    raw_data = {c.index: data[c.index] if as_read[c.index] is texts[c.index] else as_read[c.index][start:end]
+                for c in layout.columns}
+    rows = _record_rows(data, layout)
+    n = len(rows)
+    if n == end - start:  # no blank row between the header and the footer: the slices are the rows
+        cells, raw_cells = data, raw_data
+    else:
+        cells = {i: pc.take(column, rows) for i, column in data.items()}
+        raw_cells = {i: cells[i] if raw_data[i] is data[i] else pc.take(column, rows)
+                     for i, column in raw_data.items()}
+    rows = pc.add(pc.cast(rows, pa.int64()), start)
+    with ThreadPoolExecutor(max_workers=1) as pool:  # Arrow kernels release the GIL: raw_values on
+        raw_values = pool.submit(  # another core while the canonical columns are built
+            json_objects, [c.header for c in layout.columns],
+            [canonical.raw_text(raw_cells[c.index]) for c in layout.columns], n)
+        return _canonical(cells, layout, rows, file_name, sha256, sheet, registry, profile, raw_cells,
+                          raw_values)
+
+
+def _canonical(
+    cells: Mapping[int, pa.Array], layout: LedgerLayout, rows: pa.Array, file_name: str, sha256: str,
+    sheet: str | None, registry: OfficeRegistry, profile: LedgerProfile, raw_cells: Mapping[int, pa.Array],
+    raw_values: Future[pa.Array],
+) -> pa.Table:
+    """The canonical columns of the record rows (`rows`: grid positions), `raw_values` joined in."""
+    n = len(rows)
     by_field = layout.fields()
 
     def first(field: str) -> LedgerColumn | None:
@@ -212,9 +244,7 @@ def sheet_records(
     out.update(units)
     messages.append(office_message)
 
-    out[schema.RAW_VALUES] = json_objects(
-        [c.header for c in layout.columns], [canonical.raw_text(raw_cells[c.index]) for c in layout.columns],
-        n)
+    out[schema.RAW_VALUES] = raw_values.result()
     out[schema.PARSE_ERRORS] = join_messages(messages, n)
     return pa.table({c: out[c] for c in schema.PAPER_COLUMNS})
 
@@ -265,6 +295,8 @@ def _returns(
     names = " / ".join(column.header for column, _ in split)
     kept = pc.coalesce(kept_by_date, kept_by_value)
     several = pc.greater(marks, 1)
-    note = pc.binary_join_element_wise(f"{RETURN_GROUP}: more than one of {names} filled; kept ", kept, "")
-    messages.append(pc.if_else(several, note, pa.scalar(None, pa.string())))
+    if pc.any(several).as_py():
+        note = pc.binary_join_element_wise(
+            f"{RETURN_GROUP}: more than one of {names} filled; kept ", kept, "")
+        messages.append(pc.if_else(several, note, pa.scalar(None, pa.string())))
     return returned, pc.coalesce(stated_by_date, stated_by_value), marks, messages

@@ -8,13 +8,17 @@ headers, vocabularies and office names.
 
 Speed matters (exports have millions of rows): a byte scan of the column's UTF-8 buffer decides
 whether a repair is needed at all, and repairs run only on the rows that need them; columns with
-few distinct values are processed once per distinct value (`per_distinct`).
+few distinct values are processed once per distinct value (`per_distinct`), and within
+`shared_encodings` a column's encoding and cleaned text are computed once for all the steps using
+them. The `*_one` / `*_many` helpers run the kernels once for a batch of Python strings (compiling a
+kernel's regular expressions costs more than one string's match) and memoise the results.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from functools import lru_cache
+import threading
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 
 import numpy as np
 import pyarrow as pa
@@ -34,14 +38,11 @@ _LEADING_ZEROS = r"\b0+(\d)"
 # (U+00A0, U+00AD, U+1680, U+2000-U+206F, U+3000, U+FEFF); Vietnamese letters never start so.
 _SPACE_LEADS = ((0xC2, 0xA0), (0xC2, 0xAD), (0xE1, 0x9A), (0xE2, 0x80), (0xE2, 0x81), (0xE3, 0x80),
                 (0xEF, 0xBB))
-# Lead bytes of combining marks U+0300-U+036F (never continuation bytes in UTF-8): decomposed (NFD)
-# text that NFC must recompose.
-_COMBINING_LEADS = (0xCC, 0xCD)
 _SPACE, _TAB, _CR = 0x20, 0x09, 0x0D
 
 # Columns whose sample has fewer distinct values than this share are processed per distinct value.
 _DISTINCT_SHARE = 0.5
-_SAMPLE = 20_000
+_SAMPLE = 4_096
 _MIN_ROWS = 1_000
 
 
@@ -56,14 +57,74 @@ def as_text_array(values: pa.Array | pa.ChunkedArray | Iterable[str | None]) -> 
     return values
 
 
-def per_distinct(func: Callable[[pa.Array], pa.Array], values: pa.Array) -> pa.Array:
-    """`func` (element-wise) applied once per distinct value when the column repeats a lot."""
+_local = threading.local()
+# (the array, its distinct values or None when it has many, indices into them)
+_Encoding = tuple[pa.Array, pa.Array | None, pa.Array | None]
+
+
+@contextmanager
+def shared_encodings() -> Iterator[None]:
+    """Within the block (per thread), `per_distinct` remembers which arrays it encoded or produced
+    and how, and `clean_text` / `fold_text` their results, so a column that goes through several
+    steps (repair, cleaning, parsing) is encoded and cleaned once. The remembered arrays are
+    released when the block ends."""
+    outer = getattr(_local, "encodings", None)
+    if outer is None:
+        _local.encodings, _local.results = {}, {}
+    try:
+        yield
+    finally:
+        if outer is None:
+            _local.encodings = _local.results = None
+
+
+def _remember(values: pa.Array, dictionary: pa.Array | None, indices: pa.Array | None) -> None:
+    cache: dict[int, _Encoding] | None = getattr(_local, "encodings", None)
+    if cache is not None:
+        cache[id(values)] = (values, dictionary, indices)  # the array is kept: its id stays unique
+
+
+def distinct_form(values: pa.Array) -> tuple[pa.Array, pa.Array] | None:
+    """(distinct values, indices into them) when the column repeats a lot, else None."""
+    cache: dict[int, _Encoding] | None = getattr(_local, "encodings", None)
+    if cache is not None:
+        known = cache.get(id(values))
+        if known is not None and known[0] is values:
+            return None if known[1] is None or known[2] is None else (known[1], known[2])
+    found = None
     if len(values) >= _MIN_ROWS:
         sample = values[:_SAMPLE]
         if len(pc.unique(sample)) < _DISTINCT_SHARE * len(sample):
             encoded = pc.dictionary_encode(values)
-            return pc.take(func(encoded.dictionary), encoded.indices)
-    return func(values)
+            found = (encoded.dictionary, encoded.indices)
+    _remember(values, *(found or (None, None)))
+    return found
+
+
+def _memoised(func: Callable[[pa.Array], pa.Array], values: pa.Array) -> pa.Array:
+    """`func(values)`, remembered within `shared_encodings` for a module-level `func`, so a column
+    cleaned by several steps is cleaned once."""
+    results: dict[tuple[int, int], tuple[pa.Array, pa.Array]] | None = getattr(_local, "results", None)
+    if results is None:
+        return func(values)
+    known = results.get((id(func), id(values)))
+    if known is not None and known[0] is values:
+        return known[1]
+    out = func(values)
+    results[(id(func), id(values))] = (values, out)
+    return out
+
+
+def per_distinct(func: Callable[[pa.Array], pa.Array], values: pa.Array) -> pa.Array:
+    """`func` (element-wise) applied once per distinct value when the column repeats a lot."""
+    found = distinct_form(values)
+    if found is None:
+        return func(values)
+    dictionary, indices = found
+    mapped = func(dictionary)
+    out = pc.take(mapped, indices)
+    _remember(out, mapped, indices)
+    return out
 
 
 def utf8_bytes(values: pa.Array) -> tuple[np.ndarray, np.ndarray]:
@@ -79,12 +140,28 @@ def utf8_bytes(values: pa.Array) -> tuple[np.ndarray, np.ndarray]:
     return raw, offsets - offsets[0]
 
 
+def is_ascii(raw: np.ndarray) -> bool:
+    """True when the UTF-8 bytes hold ASCII characters only (one SIMD reduction)."""
+    return not len(raw) or int(raw.max()) < 0x80
+
+
+def has_combining_marks(raw: np.ndarray) -> bool:
+    """True when the UTF-8 bytes may hold a combining mark U+0300-U+036F (NFD text): its lead byte
+    0xCC or 0xCD is never a continuation byte."""
+    return not is_ascii(raw) and bool(((raw & 0xFE) == 0xCC).any())
+
+
 def has_byte_pairs(raw: np.ndarray, pairs: Iterable[tuple[int, int]]) -> bool:
     """True when any of the byte pairs occurs in `raw`."""
     pairs = list(pairs)
-    if len(raw) < 2 or not pairs:
+    if len(raw) < 2 or not pairs or (min(a for a, _ in pairs) >= 0x80 and is_ascii(raw)):
         return False
-    at = np.flatnonzero(np.isin(raw[:-1], [a for a, _ in pairs]))
+    leads = sorted({a for a, _ in pairs})
+    body = raw[:-1]
+    hit = body == leads[0]
+    for lead in leads[1:]:
+        hit |= body == lead
+    at = np.flatnonzero(hit)
     if len(at) == 0:
         return False
     found = (raw[at].astype(np.uint16) << 8) | raw[at + 1]
@@ -96,7 +173,10 @@ def _may_need_spacing(values: pa.Array) -> bool:
     raw, offsets = utf8_bytes(values)
     if len(raw) == 0:
         return False
-    if np.any((raw >= _TAB) & (raw <= _CR)) or np.any((raw[:-1] == _SPACE) & (raw[1:] == _SPACE)):
+    if int(raw.min()) <= _CR and np.any((raw >= _TAB) & (raw <= _CR)):
+        return True
+    spaces = np.flatnonzero(raw == _SPACE)
+    if len(spaces) > 1 and np.any(np.diff(spaces) == 1):
         return True
     lengths = np.diff(offsets)
     starts, ends = offsets[:-1][lengths > 0], offsets[1:][lengths > 0] - 1
@@ -113,7 +193,7 @@ def _respace(values: pa.Array) -> pa.Array:
 
 def _clean(values: pa.Array) -> pa.Array:
     raw, _ = utf8_bytes(values)
-    if np.isin(raw, _COMBINING_LEADS).any():
+    if has_combining_marks(raw):
         values = pc.utf8_normalize(values, "NFC")
     if _may_need_spacing(values):
         needs = pc.fill_null(pc.match_substring_regex(values, _NEEDS_SPACING), False)
@@ -130,12 +210,24 @@ def blank_to_null(values: pa.Array) -> pa.Array:
 def clean_text(values: pa.Array | Iterable[str | None]) -> pa.Array:
     """NFC, invisible characters removed, every run of spaces (NBSP too) → one space, trimmed;
     blank → null."""
-    return per_distinct(_clean, as_text_array(values))
+    return _memoised(_clean_column, as_text_array(values))
+
+
+def _clean_column(values: pa.Array) -> pa.Array:
+    return per_distinct(_clean, values)
 
 
 def fold_text(values: pa.Array | Iterable[str | None]) -> pa.Array:
     """Cleaned, lower-cased, without diacritics (đ → d): "Ủy ban" and "UỶ BAN" both → "uy ban"."""
-    folded = pc.utf8_lower(clean_text(values))
+    return _memoised(_fold_column, clean_text(values))
+
+
+def _fold_column(cleaned: pa.Array) -> pa.Array:
+    return per_distinct(_fold, cleaned)
+
+
+def _fold(cleaned: pa.Array) -> pa.Array:
+    folded = pc.utf8_lower(cleaned)
     folded = pc.replace_substring_regex(pc.utf8_normalize(folded, "NFD"), _MARKS, "")
     return pc.replace_substring(folded, "đ", "d")
 
@@ -149,22 +241,60 @@ def match_key(values: pa.Array | Iterable[str | None]) -> pa.Array:
     return blank_to_null(pc.utf8_trim(key, " "))
 
 
-@lru_cache(maxsize=65_536)
+_CACHE_LIMIT = 65_536
+
+
+class _Memo:
+    """A vectorised text function applied to Python strings, memoised per string: every call runs
+    the Arrow kernels once for all the strings not seen before (compiling their regular expressions
+    costs more than the matching, so one string at a time would be slow)."""
+
+    def __init__(self, func: Callable[[pa.Array], pa.Array]) -> None:
+        self._func = func
+        self._seen: dict[str, str] = {}
+
+    def many(self, values: Iterable[str]) -> list[str]:
+        values = list(values)
+        todo = sorted({v for v in values if v not in self._seen})
+        if todo:
+            if len(self._seen) + len(todo) > _CACHE_LIMIT:
+                self._seen.clear()
+            results = self._func(pa.array(todo, pa.string())).to_pylist()
+            self._seen.update(zip(todo, (r or "" for r in results), strict=True))
+        return [self._seen[v] for v in values]
+
+
+_FOLD, _KEY, _CLEAN = _Memo(fold_text), _Memo(match_key), _Memo(clean_text)
+
+
 def fold_one(value: str) -> str:
     """`fold_text` of one string ("" when blank)."""
-    return fold_text([value])[0].as_py() or ""
+    return _FOLD.many([value])[0]
 
 
-@lru_cache(maxsize=65_536)
 def key_one(value: str) -> str:
     """`match_key` of one string ("" when blank)."""
-    return match_key([value])[0].as_py() or ""
+    return _KEY.many([value])[0]
 
 
-@lru_cache(maxsize=65_536)
 def clean_one(value: str) -> str:
     """`clean_text` of one string ("" when blank)."""
-    return clean_text([value])[0].as_py() or ""
+    return _CLEAN.many([value])[0]
+
+
+def fold_many(values: Iterable[str]) -> list[str]:
+    """`fold_one` of each string, computed in one vectorised call."""
+    return _FOLD.many(values)
+
+
+def key_many(values: Iterable[str]) -> list[str]:
+    """`key_one` of each string, computed in one vectorised call."""
+    return _KEY.many(values)
+
+
+def clean_many(values: Iterable[str]) -> list[str]:
+    """`clean_one` of each string, computed in one vectorised call."""
+    return _CLEAN.many(values)
 
 
 def slug(value: str) -> str:
