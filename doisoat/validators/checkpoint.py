@@ -338,6 +338,7 @@ def run_checkpoint(
     _drop_default_docs_site(context)
     actions: list[Any] = []
     if docs_dir is not None:
+        docs_dir = docs_dir.resolve()  # GX wants an absolute base directory (`--workdir demo` is relative)
         if docs_dir.exists():
             shutil.rmtree(docs_dir)
         docs_dir.mkdir(parents=True)

@@ -73,8 +73,11 @@ def test_run_rejects_an_impossible_date(tmp_path: Path) -> None:
 
 @pytest.mark.slow
 @pytest.mark.usefixtures("prefect_harness")
-def test_demo_reproduces_the_tay_ninh_figures(tmp_path: Path) -> None:
-    result = runner.invoke(app, ["demo", "--workdir", str(tmp_path)], terminal_width=200)
+def test_demo_reproduces_the_tay_ninh_figures(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # as the README runs it: a relative working folder
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(app, ["demo", "--workdir", "demo"], terminal_width=200)
+    tmp_path = tmp_path / "demo"
     assert result.exit_code == 0, result.output
     out = result.output
     # the article's figures, printed in vi-VN format
@@ -95,3 +98,4 @@ def test_demo_reproduces_the_tay_ninh_figures(tmp_path: Path) -> None:
     assert wl.loc[c.LEVEL_CITY, c.ELECTRONIC_OVERDUE] == 1093
     assert wl.loc[c.LEVEL_WARD, c.ELECTRONIC_RECEIVED] == 25854
     assert (tmp_path / "report" / "report.html").exists()
+    assert (tmp_path / "report" / "data_docs" / "index.html").exists()

@@ -168,3 +168,16 @@ def test_a_broken_warehouse_fails_the_checkpoint_naming_each_expectation(
     assert not any(f.startswith(("quarantine:", "office:", "mismatch:")) for f in outcome.failures)
     assert outcome.message().startswith(f"data-quality checkpoint failed ({len(outcome.failures)} of ")
     assert outcome.data_docs is not None and outcome.data_docs.exists()
+
+
+def test_data_docs_accept_a_relative_report_directory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # `make demo` runs `doisoat demo --workdir demo`: a relative path GX refused as a base directory
+    monkeypatch.chdir(tmp_path)
+    url = f"sqlite:///{tmp_path / 'w.sqlite'}"
+    run_id, counts = _load(url)
+    outcome = run_checkpoint(url, run_id, counts, Path("demo") / "report" / "data_docs", today=TODAY)
+    assert outcome.success, outcome.failures
+    assert outcome.data_docs == tmp_path / "demo" / "report" / "data_docs" / "index.html"
+    assert outcome.data_docs.exists()
