@@ -11,6 +11,7 @@ import datetime as dt
 import logging
 import multiprocessing
 import resource
+import shutil
 import tempfile
 import time
 from pathlib import Path
@@ -72,6 +73,7 @@ def main() -> None:
     paper = pd.read_parquet(folder / "paper.parquet")
     electronic = pd.read_parquet(folder / "electronic.parquet")
     quarantine = pd.read_parquet(folder / "quarantine.parquet")
+    shutil.rmtree(folder, ignore_errors=True)  # the frames are in memory now
     print(f"frames from {source}")
     print(f"input frames loaded, RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:,.0f} MiB")
     print(

@@ -109,14 +109,18 @@ def _attributes(
     e_channel = electronic[c.CHANNEL].astype("string")
     if linked:
         assert matches is not None
-        by_ref = pd.Series(e_channel.to_numpy(), index=electronic[c.REF].to_numpy())
-        link = pd.Series(matches[c.ELECTRONIC_REF].to_numpy(), index=matches[c.PAPER_REF].to_numpy())
-        p_channel = paper[c.REF].map(link).map(by_ref).astype("string")
-        matched = (
-            pd.Index(matches[c.PAPER_REF].to_numpy(dtype=object)).get_indexer(
-                paper[c.REF].to_numpy(dtype=object)
-            )
-            >= 0
+        # positions, not two Series.map over the refs: paper row → its link → its record's row
+        link = pd.Index(matches[c.PAPER_REF].to_numpy(dtype=object)).get_indexer(
+            paper[c.REF].to_numpy(dtype=object)
+        )
+        matched = link >= 0
+        e_refs = matches[c.ELECTRONIC_REF].to_numpy(dtype=object)[np.maximum(link, 0)]
+        e_refs = np.where(matched, e_refs, np.nan)
+        record = pd.Index(electronic[c.REF].to_numpy(dtype=object)).get_indexer(e_refs)
+        p_channel = pd.Series(
+            e_channel.take(np.maximum(record, 0)).where(record >= 0).to_numpy(),
+            index=paper.index,
+            dtype="string",
         )
     else:
         p_channel = pd.Series(pd.NA, index=paper.index, dtype="string")

@@ -13,10 +13,11 @@ from doisoat.reconcile import timeliness as tl
 from doisoat.reconcile.calendar import WorkingCalendar
 from doisoat.reconcile.config import ReconcileConfig
 from doisoat.reconcile.evidence import given_name_agrees, swap_day_month
-from doisoat.reconcile.keys import code_key, fold_text, given_name, name_key
+from doisoat.reconcile.keys import CODE_KEY, code_key, name_keys
 from doisoat.reconcile.matching import E_IDX, P_IDX
 from doisoat.reconcile.procedures import expand, resolve
 from doisoat.reconcile.result import Period
+from doisoat.reconcile.workdays import days_between
 
 
 def _fmt_date(s: pd.Series) -> pd.Series:
@@ -26,9 +27,30 @@ def _fmt_date(s: pd.Series) -> pd.Series:
 def _pairs(
     paper: pd.DataFrame, electronic: pd.DataFrame, links: pd.DataFrame
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    p = paper.iloc[links[P_IDX].to_numpy()].reset_index(drop=True)
-    e = electronic.iloc[links[E_IDX].to_numpy()].reset_index(drop=True)
+    p = _take(paper, links[P_IDX].to_numpy())
+    e = _take(electronic, links[E_IDX].to_numpy())
     return p, e
+
+
+# The columns the comparison reads (the rest of the wide frames is not copied per pair).
+_COMPARED = [
+    c.UNIT_CODE,
+    c.REF,
+    c.DOSSIER_CODE,
+    CODE_KEY,
+    c.RECEIVED_AT,
+    c.DUE_DATE,
+    c.RETURNED_DATE,
+    c.STATED_TIMELINESS,
+    c.STATUS,
+    c.PROCEDURE_NAME,
+    c.APPLICANT_NAME,
+]
+
+
+def _take(records: pd.DataFrame, rows: np.ndarray) -> pd.DataFrame:
+    cols = [col for col in _COMPARED if col in records.columns]
+    return pd.DataFrame({col: records[col].take(rows).reset_index(drop=True) for col in cols})
 
 
 def compare_pairs(
@@ -86,10 +108,10 @@ def compare_pairs(
     # a date written with day and month swapped on paper is a typo, not a finding
     p_recv = p[c.RECEIVED_AT].dt.normalize()
     e_recv = e[c.RECEIVED_AT].dt.normalize()
-    lag = calendar.working_days_between(p_recv, e_recv)
+    lag = days_between(calendar, p_recv, e_recv)
     both = (p_recv.notna() & e_recv.notna()).to_numpy()
     lag_np = lag.fillna(0).to_numpy()
-    swap_lag = calendar.working_days_between(swap_day_month(p_recv), e_recv).fillna(-1).to_numpy()
+    swap_lag = days_between(calendar, swap_day_month(p_recv), e_recv).fillna(-1).to_numpy()
     swap_ok = (swap_lag >= 0) & (swap_lag <= config.max_entry_lag_days)
     bad_recv = both & ((lag_np < 0) | (lag_np > config.max_entry_lag_days)) & ~swap_ok
     same_recv = both & ((lag_np == 0) | (swap_lag == 0))
@@ -99,7 +121,7 @@ def compare_pairs(
     bad_due = same_recv & due_differs
     # the software's return date may trail the paper's by the same entry lag; when the receipt
     # dates already disagree, that one finding says it (the return date follows the receipt)
-    ret_lag = calendar.working_days_between(p[c.RETURNED_DATE], e[c.RETURNED_DATE]).fillna(0).to_numpy()
+    ret_lag = days_between(calendar, p[c.RETURNED_DATE], e[c.RETURNED_DATE]).fillna(0).to_numpy()
     bad_ret = (
         p[c.RETURNED_DATE].notna().to_numpy()
         & e[c.RETURNED_DATE].notna().to_numpy()
@@ -190,9 +212,10 @@ def same_person(a: pd.Series, b: pd.Series, config: ReconcileConfig) -> np.ndarr
     each given name is close to a word of the other name (`applicant_given_name_threshold`), so
     'Nguyễn Văn An' and 'Nguyễn Văn Bình' are two people. A blank name on either side agrees."""
     a, b = a.reset_index(drop=True), b.reset_index(drop=True)
-    ka, kb = name_key(a), name_key(b)
+    na, nb = name_keys(a), name_keys(b)
+    ka, kb = na.key, nb.key
     missing = (ka.isna() | kb.isna()).to_numpy()
-    fa, fb = fold_text(a).fillna(""), fold_text(b).fillna("")
+    fa, fb = na.folded.fillna(""), nb.folded.fillna("")
     full = np.maximum.reduce(  # words in any order, or as written (a typo can re-sort the words)
         [
             process.cpdist(ka.fillna("").tolist(), kb.fillna("").tolist(), scorer=fuzz.ratio, workers=-1),
@@ -205,7 +228,7 @@ def same_person(a: pd.Series, b: pd.Series, config: ReconcileConfig) -> np.ndarr
     check = close & ~same_words  # the same words in any order need no given-name check
     if check.any():
         k = np.flatnonzero(check)
-        ga, gb = given_name(a).fillna(""), given_name(b).fillna("")
+        ga, gb = na.given.fillna(""), nb.given.fillna("")
         close[k] = given_name_agrees(
             ga.iloc[k].tolist(),
             fb.iloc[k].tolist(),

@@ -31,10 +31,25 @@ PAPER_LINEAGE = [c.SOURCE_FILE, c.SOURCE_SHEET, c.SOURCE_ROW, c.REF]
 ELECTRONIC_LINEAGE = [c.SOURCE_FILE, c.SOURCE_ROW, c.REF]
 
 
-def canonical_order(records: pd.DataFrame, lineage: list[str]) -> pd.DataFrame:
-    """Rows in the order they stand in their files, whatever order they came in: "first
-    occurrence", ranks and tie-breaks then do not depend on how the inputs were concatenated."""
-    return records.sort_values(lineage, na_position="last", kind="stable", ignore_index=True)
+def _in_period(records: pd.DataFrame, period: Period) -> pd.DataFrame:
+    """The rows within the period (`within_period`), without the raw cell texts; no copy of the
+    columns when every row is inside (the usual case: copy-on-write shares them)."""
+    cols = [col for col in records.columns if col not in _UNUSED]
+    inside = within_period(records, period).to_numpy()
+    kept = records[cols] if inside.all() else records.loc[inside, cols]
+    return kept.reset_index(drop=True)
+
+
+def canonical_order(
+    records: pd.DataFrame, lineage: list[str], keep: np.ndarray | None = None
+) -> pd.DataFrame:
+    """Rows (those where `keep`, all by default) in the order they stand in their files, whatever
+    order they came in: "first occurrence", ranks and tie-breaks then do not depend on how the
+    inputs were concatenated. Only the lineage columns are sorted; the rows are copied once."""
+    rows = np.arange(len(records)) if keep is None else np.flatnonzero(keep)
+    key = pd.DataFrame({col: records[col].take(rows).reset_index(drop=True) for col in lineage})
+    order = key.sort_values(lineage, na_position="last", kind="stable").index.to_numpy()
+    return records.take(rows[order]).reset_index(drop=True)
 
 
 def reconcile(
@@ -52,17 +67,15 @@ def reconcile(
     an `invalid_record` finding.
     """
     config = config or ReconcileConfig()
-    paper = paper[within_period(paper, period)].reset_index(drop=True)
-    electronic = electronic[within_period(electronic, period)].reset_index(drop=True)
+    # the raw cell texts are not compared: they are left out before any copy is made
+    paper = _in_period(paper, period)
+    electronic = _in_period(electronic, period)
     calendar = calendar or calendar_covering(
         paper[c.RECEIVED_AT], electronic[c.RECEIVED_AT], pd.Series(pd.to_datetime([period.end]))
     )
     bad_refs = set(quarantine[c.REF]) if len(quarantine) else set()
-    # the raw cell texts are not compared: leaving them out halves the working copies' memory
-    p_cols = [col for col in paper.columns if col not in _UNUSED]
-    e_cols = [col for col in electronic.columns if col not in _UNUSED]
-    p_valid = canonical_order(paper.loc[~paper[c.REF].isin(bad_refs), p_cols], PAPER_LINEAGE)
-    e_valid = canonical_order(electronic.loc[~electronic[c.REF].isin(bad_refs), e_cols], ELECTRONIC_LINEAGE)
+    p_valid = canonical_order(paper, PAPER_LINEAGE, ~paper[c.REF].isin(bad_refs).to_numpy())
+    e_valid = canonical_order(electronic, ELECTRONIC_LINEAGE, ~electronic[c.REF].isin(bad_refs).to_numpy())
 
     p_valid[CODE_KEY] = normalise_code(p_valid[c.DOSSIER_CODE])
     e_valid[CODE_KEY] = normalise_code(e_valid[c.DOSSIER_CODE])
@@ -115,11 +128,14 @@ def reconcile(
         }
     )
     matches = matches.sort_values([c.PAPER_REF], ignore_index=True)
+    # the working copies are done with: free them before the counts (the run's memory peak)
+    del p_valid, e_valid, links, findings
+    summary = aggregates.summarise(paper, electronic, period)
     return ReconcileResult(
         period=period,
         matches=matches,
         mismatches=mismatches,
-        summary=aggregates.summarise(paper, electronic, period),
+        summary=summary,
         breakdown=aggregates.breakdown(paper, electronic, period, matches, mismatches),
     )
 

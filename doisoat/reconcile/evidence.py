@@ -23,14 +23,17 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA, Levenshtein
 
 from doisoat import schema as c
 from doisoat.reconcile.calendar import WorkingCalendar
 from doisoat.reconcile.config import ReconcileConfig
-from doisoat.reconcile.keys import basic_code, code_key, fold_text, given_name, name_key
+from doisoat.reconcile.keys import basic_code, code_key, name_keys
 from doisoat.reconcile.procedures import procedure_key
+from doisoat.reconcile.workdays import workday_numbers
 
 CODE_EQUAL, CODE_NEAR, CODE_DIFFERENT = 6.0, 2.0, -6.0
 NAME_SAME, NAME_CLOSE, NAME_FAR, NAME_DIFFERENT = 5.0, 4.0, -2.0, -4.0
@@ -68,15 +71,15 @@ class Features:
     quantity: np.ndarray  # float, NaN when absent
     rank: np.ndarray  # int, order of the row within its office
     uid: np.ndarray  # int64 hash of the ref (symmetric tie-break)
+    # name, given, folded_name and code as object arrays ("" where NA), made once: the scorers
+    # take Python strings, and each row's string is the shared object of its distinct value
+    texts: dict[str, np.ndarray]
+    has_name: np.ndarray  # bool, name not NA
+    has_code: np.ndarray  # bool, code not NA
 
 
 def _workdays(calendar: WorkingCalendar, days: pd.Series) -> np.ndarray:
-    start = pd.Series(pd.Timestamp(calendar.first), index=days.index)
-    inside = days.notna() & (days >= pd.Timestamp(calendar.first)) & (days <= pd.Timestamp(calendar.last))
-    out = np.full(len(days), -1, dtype="int64")
-    if inside.any():
-        out[inside.to_numpy()] = calendar.working_days_between(start[inside], days[inside]).to_numpy("int64")
-    return out
+    return workday_numbers(calendar, days)
 
 
 def swap_day_month(days: pd.Series) -> pd.Series:
@@ -92,6 +95,21 @@ def swap_day_month(days: pd.Series) -> pd.Series:
     if isinstance(days, pd.Series):
         out.index = days.index
     return out
+
+
+def code_parts(code: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """(int64 hash of the code without its trailing number, -1 when the code has none; the trailing
+    number as float, NaN when none) of each normalised code, with one Arrow regex kernel."""
+    arr = pa.chunked_array([pa.array(code.array, type=pa.large_string())]).combine_chunks()
+    digits = pc.replace_substring_regex(arr, r"^(?:.*\D)?", "")  # the trailing run of digits
+    matched = pc.fill_null(pc.not_equal(digits, ""), False).to_numpy(zero_copy_only=False)
+    prefix_arr = pc.utf8_rtrim(arr, characters="0123456789")
+    prefix_text = pd.Series(pd.arrays.ArrowStringArray(prefix_arr), dtype="string")
+    prefix = pd.util.hash_pandas_object(prefix_text.fillna(""), index=False).to_numpy().view("int64")
+    prefix = np.where(matched, prefix, -1)  # comparable across the two sides
+    digits = pc.if_else(matched, digits, pa.scalar(None, pa.large_string()))
+    number = pc.cast(digits, pa.float64()).to_numpy(zero_copy_only=False).astype("float64")
+    return prefix, number
 
 
 def features(
@@ -118,21 +136,27 @@ def features(
         else np.full(len(records), np.nan)
     )
     code = code_key(records)
-    parts = code.str.extract(r"^(.*?)(\d+)$")
-    prefix_text = parts[0].astype("string")
-    prefix = pd.util.hash_pandas_object(prefix_text.fillna(""), index=False).to_numpy().view("int64")
-    prefix = np.where(prefix_text.isna().to_numpy(), -1, prefix)  # comparable across the two sides
-    number = pd.to_numeric(parts[1], errors="coerce").astype("float64").to_numpy()
+    prefix, number = code_parts(code)
     uid = pd.util.hash_pandas_object(records[c.REF].astype("string"), index=False).to_numpy().view("int64")
+    names = name_keys(records[c.APPLICANT_NAME])
+    texts = {
+        "name": text_array(names.key),
+        "given": text_array(names.given),
+        "folded_name": text_array(names.folded),
+        "code": text_array(code),
+    }
     return Features(
+        texts=texts,
+        has_name=names.key.notna().to_numpy(dtype=bool),
+        has_code=code.notna().to_numpy(dtype=bool),
         office=office,
         code=code,
         code_prefix=prefix,
         code_number=number,
         basic=basic_code(records[c.DOSSIER_CODE]),
-        name=name_key(records[c.APPLICANT_NAME]),
-        given=given_name(records[c.APPLICANT_NAME]),
-        folded_name=fold_text(records[c.APPLICANT_NAME]),
+        name=names.key,
+        given=names.given,
+        folded_name=names.folded,
         procedure=procedure_key(records[c.PROCEDURE_NAME]),
         day=day.to_numpy("datetime64[D]"),
         workday=_workdays(calendar, day),
@@ -145,8 +169,15 @@ def features(
     )
 
 
-def _strings(s: pd.Series, idx: np.ndarray) -> list[str]:
-    return s.fillna("").to_numpy(dtype=object)[idx].tolist()
+def text_array(s: pd.Series) -> np.ndarray:
+    """The strings of a column as an object array, "" where NA (converted once per distinct value)."""
+    codes, uniques = pd.factorize(s, use_na_sentinel=True)
+    values = np.append(np.asarray(uniques, dtype=object), "")
+    return values[np.where(codes >= 0, codes, len(values) - 1)]
+
+
+def _strings(f: Features, name: str, idx: np.ndarray) -> list[str]:
+    return list(f.texts[name][idx].tolist())
 
 
 def given_name_agrees(
@@ -176,9 +207,9 @@ def applicant_points(
     p: Features, e: Features, pi: np.ndarray, ei: np.ndarray, config: ReconcileConfig
 ) -> tuple[np.ndarray, np.ndarray]:
     """(points, compared) of the applicant names of each pair."""
-    a, b = _strings(p.name, pi), _strings(e.name, ei)
-    compared = p.name.notna().to_numpy()[pi] & e.name.notna().to_numpy()[ei]
-    fa, fb = _strings(p.folded_name, pi), _strings(e.folded_name, ei)
+    a, b = _strings(p, "name", pi), _strings(e, "name", ei)
+    compared = p.has_name[pi] & e.has_name[ei]
+    fa, fb = _strings(p, "folded_name", pi), _strings(e, "folded_name", ei)
     ratio = np.maximum.reduce(
         [
             np.asarray(process.cpdist(a, b, scorer=fuzz.ratio, workers=-1), dtype="float64"),
@@ -195,10 +226,10 @@ def applicant_points(
     if close.any():
         k = np.flatnonzero(close)
         ok = given_name_agrees(
-            _strings(p.given, pi[k]),
-            _strings(e.folded_name, ei[k]),
-            _strings(e.given, ei[k]),
-            _strings(p.folded_name, pi[k]),
+            _strings(p, "given", pi[k]),
+            _strings(e, "folded_name", ei[k]),
+            _strings(e, "given", ei[k]),
+            _strings(p, "folded_name", pi[k]),
             config.applicant_given_name_threshold,
         )
         points[k] = np.where(ok, np.where(ratio[k] >= NAME_SAME_SCORE, NAME_SAME, NAME_CLOSE), NAME_FAR)
@@ -220,8 +251,11 @@ def score_pairs(
     out: dict[str, np.ndarray] = {}
     attainable = np.zeros(len(pi))
     # code
-    pc, ec = p.code.fillna("").to_numpy(dtype=object)[pi], e.code.fillna("").to_numpy(dtype=object)[ei]
-    has = p.code.notna().to_numpy()[pi] & e.code.notna().to_numpy()[ei]
+    pc, ec = (
+        np.asarray(_strings(p, "code", pi), dtype=object),
+        np.asarray(_strings(e, "code", ei), dtype=object),
+    )
+    has = p.has_code[pi] & e.has_code[ei]
     equal = has & (pc == ec).astype(bool)
     near = np.zeros(len(pi), dtype=bool)
     k = np.flatnonzero(has & ~equal)

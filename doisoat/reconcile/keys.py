@@ -7,6 +7,7 @@ rows with a few hundred thousand distinct names cost a few hundred thousand stri
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import pandas as pd
 import pyarrow as pa
@@ -28,12 +29,18 @@ def per_unique(values: pd.Series, fn: Callable[[pd.Series], pd.Series]) -> pd.Se
     codes, uniques = pd.factorize(values.astype("string"), use_na_sentinel=True)
     if len(uniques) == 0:
         return pd.Series(pd.NA, index=values.index, dtype="string")
-    done_values = (
-        fn(pd.Series(uniques, dtype="string")).astype("string").to_numpy(dtype=object, na_value=None)
-    )
-    done = pa.array(done_values, type=pa.large_string())
+    done = _arrow(fn(pd.Series(uniques, dtype="string")))
     taken = done.take(pa.array(codes, mask=codes < 0))  # broadcast back in C, nulls where NA
     return pd.Series(pd.arrays.ArrowStringArray(taken), index=values.index, dtype="string")
+
+
+def _arrow(s: pd.Series) -> pa.Array:
+    """The strings of a Series as one Arrow large_string array (no detour through Python objects
+    when the Series is Arrow-backed already)."""
+    arr = pa.array(s.astype("string").array)
+    if isinstance(arr, pa.ChunkedArray):
+        arr = arr.combine_chunks()
+    return arr.cast(pa.large_string())
 
 
 def basic_code(codes: pd.Series) -> pd.Series:
@@ -102,32 +109,65 @@ def normalise_code(codes: pd.Series) -> pd.Series:
     return per_unique(codes, _lenient)
 
 
+def _fold(s: pd.Series) -> pd.Series:
+    s = s.str.translate(_VIET_D).str.normalize("NFD")
+    s = s.str.replace("[\u0300-\u036f]", "", regex=True).str.lower()
+    s = s.str.replace(r"[^\w]+", " ", regex=True).str.replace("_", " ").str.strip()
+    s = s.str.replace(r"\s+", " ", regex=True)
+    return s.mask(s == "")
+
+
 def fold_text(text: pd.Series) -> pd.Series:
     """Lower-case, diacritics removed (đ → d), whitespace collapsed: 'Nguyễn  Văn A' → 'nguyen van a'.
 
     Used to compare names typed with and without diacritics; never shown to users.
     """
+    return per_unique(text, _fold)
 
-    def fn(s: pd.Series) -> pd.Series:
-        s = s.str.translate(_VIET_D).str.normalize("NFD")
-        s = s.str.replace("[\u0300-\u036f]", "", regex=True).str.lower()
-        s = s.str.replace(r"[^\w]+", " ", regex=True).str.replace("_", " ").str.strip()
-        s = s.str.replace(r"\s+", " ", regex=True)
-        return s.mask(s == "")
 
-    return per_unique(text, fn)
+def _sorted_words(s: pd.Series) -> pd.Series:
+    words = s.str.split(" ")
+    return words.map(lambda w: " ".join(sorted(w)), na_action="ignore").astype("string")
+
+
+def _last_word(s: pd.Series) -> pd.Series:
+    return s.str.split(" ").str[-1].astype("string")
+
+
+@dataclass(frozen=True)
+class NameKeys:
+    """The comparison keys of a column of names, each computed once per distinct name."""
+
+    folded: pd.Series  # fold_text
+    key: pd.Series  # name_key
+    given: pd.Series  # given_name
+
+
+def name_keys(names: pd.Series) -> NameKeys:
+    """fold_text, name_key and given_name of the names in one pass over their distinct values."""
+    codes, uniques = pd.factorize(names.astype("string"), use_na_sentinel=True)
+    folded = _fold(pd.Series(uniques, dtype="string")).astype("string")
+    back = pa.array(codes, mask=codes < 0)
+
+    def broadcast(done: pd.Series) -> pd.Series:
+        if len(uniques) == 0:
+            return pd.Series(pd.NA, index=names.index, dtype="string")
+        return pd.Series(
+            pd.arrays.ArrowStringArray(_arrow(done).take(back)), index=names.index, dtype="string"
+        )
+
+    return NameKeys(
+        folded=broadcast(folded),
+        key=broadcast(per_unique(folded, _sorted_words)),
+        given=broadcast(per_unique(folded, _last_word)),
+    )
 
 
 def name_key(names: pd.Series) -> pd.Series:
     """Folded name with its words sorted: word order and diacritics no longer matter."""
-
-    def fn(s: pd.Series) -> pd.Series:
-        words = s.str.split(" ")
-        return words.map(lambda w: " ".join(sorted(w)), na_action="ignore").astype("string")
-
-    return per_unique(fold_text(names), fn)
+    return per_unique(fold_text(names), _sorted_words)
 
 
 def given_name(names: pd.Series) -> pd.Series:
     """The folded given name (the last word), which tells two Nguyễn Văn … apart."""
-    return per_unique(fold_text(names), lambda s: s.str.split(" ").str[-1].astype("string"))
+    return per_unique(fold_text(names), _last_word)

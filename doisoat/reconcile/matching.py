@@ -175,9 +175,12 @@ def _shared_ids(a: pd.Series, b: pd.Series) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _code_candidates(p: Features, e: Features, p_rows: np.ndarray, e_rows: np.ndarray) -> pd.DataFrame:
-    left = pd.DataFrame({"o": p.office[p_rows], "k": p.code.to_numpy(dtype=object)[p_rows], P_IDX: p_rows})
-    right = pd.DataFrame({"o": e.office[e_rows], "k": e.code.to_numpy(dtype=object)[e_rows], E_IDX: e_rows})
-    left, right = left.dropna(subset=["k"]), right.dropna(subset=["k"])
+    # the codes as integers numbered across both sides: the join and the counts compare integers
+    both = pd.concat([p.code.take(p_rows), e.code.take(e_rows)], ignore_index=True)
+    key, _ = pd.factorize(both, use_na_sentinel=True)
+    left = pd.DataFrame({"o": p.office[p_rows], "k": key[: len(p_rows)], P_IDX: p_rows})
+    right = pd.DataFrame({"o": e.office[e_rows], "k": key[len(p_rows) :], E_IDX: e_rows})
+    left, right = left[left["k"].to_numpy() >= 0], right[right["k"].to_numpy() >= 0]
     pairs = left.merge(right, on=["o", "k"], how="inner")
     n_left = pairs.groupby(["o", "k"], sort=False)[P_IDX].transform("nunique")
     n_right = pairs.groupby(["o", "k"], sort=False)[E_IDX].transform("nunique")

@@ -1,0 +1,71 @@
+"""The per-distinct-value and Arrow fast paths give exactly what the plain pandas forms give."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from doisoat.reconcile.calendar import calendar_for_years
+from doisoat.reconcile.evidence import code_parts, text_array
+from doisoat.reconcile.keys import fold_text, given_name, name_key, name_keys
+from doisoat.reconcile.workdays import days_between, workday_numbers
+
+_CODE_CHARS = st.sampled_from(list("0123456789.-HOIL x"))
+
+
+def _reference_parts(code: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    parts = code.str.extract(r"^(.*?)(\d+)$")
+    text = parts[0].astype("string")
+    hashed = pd.util.hash_pandas_object(text.fillna(""), index=False).to_numpy().view("int64")
+    prefix = np.where(text.isna().to_numpy(), -1, hashed)
+    return prefix, pd.to_numeric(parts[1], errors="coerce").astype("float64").to_numpy()
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.one_of(st.none(), st.text(_CODE_CHARS, max_size=12)), min_size=1, max_size=30))
+def test_code_parts_match_the_regex_extract(values: list[str | None]) -> None:
+    code = pd.Series(values, dtype="string")
+    prefix, number = code_parts(code)
+    ref_prefix, ref_number = _reference_parts(code)
+    assert prefix.tolist() == ref_prefix.tolist()
+    assert np.array_equal(number, ref_number, equal_nan=True)
+
+
+def test_code_parts_of_a_standard_code() -> None:
+    prefix, number = code_parts(pd.Series(["000.01.22.H56-190102-0009", "000.01.22.H56-190102-0010", "HS"]))
+    assert prefix[0] == prefix[1] != -1 and prefix[2] == -1
+    assert number[:2].tolist() == [9.0, 10.0] and np.isnan(number[2])
+
+
+def test_name_keys_equal_the_single_keys() -> None:
+    names = pd.Series(
+        ["Nguyễn Văn  An", "an nguyen van", None, "", "Lê Thị Mai", "Nguyễn Văn An"], dtype="string"
+    )
+    keys = name_keys(names)
+    pd.testing.assert_series_equal(keys.folded, fold_text(names))
+    pd.testing.assert_series_equal(keys.key, name_key(names))
+    pd.testing.assert_series_equal(keys.given, given_name(names))
+    assert keys.key[0] == keys.key[1] == "an nguyen van"
+
+
+def test_text_array_puts_empty_strings_for_missing() -> None:
+    assert text_array(pd.Series(["a", None, "b", "a"], dtype="string")).tolist() == ["a", "", "b", "a"]
+
+
+def test_working_days_per_distinct_date_equal_the_calendar() -> None:
+    cal = calendar_for_years(2018, 2019)
+    rng = np.random.default_rng(3)
+    days = pd.Series(pd.to_datetime("2019-01-01") + pd.to_timedelta(rng.integers(0, 200, 500), unit="D"))
+    later = days + pd.to_timedelta(rng.integers(-5, 10, 500), unit="D")
+    days[::7] = pd.NaT
+    later[::11] = pd.NaT
+    pd.testing.assert_series_equal(days_between(cal, days, later), cal.working_days_between(days, later))
+    first = pd.Series(pd.Timestamp(cal.first), index=days.index)
+    expected = cal.working_days_between(first, days).fillna(-1).to_numpy("int64")
+    assert workday_numbers(cal, days).tolist() == expected.tolist()
+    outside = pd.Series([pd.Timestamp(dt.date(1990, 1, 1)), pd.NaT])
+    assert workday_numbers(cal, outside).tolist() == [-1, -1]
