@@ -211,15 +211,7 @@ def _read_spreadsheet(
             outcomes.append((sheet, READ, None, table.num_rows))
     finally:
         book.close()
-    if not tables:
-        reasons = "; ".join(f"sheet {s!r}: {r}" for s, _, r, _ in outcomes) or "the workbook has no worksheet"
-        for sheet, _, reason, _ in outcomes:
-            files.sheet(path, sha256, sheet, 0, FAILED, reason)
-        files.fail(path, sha256, str(LayoutError(f"no export sheet ({reasons})", Location(file=path.name))),
-                   sheet_logged=bool(outcomes))
-        return []
-    for sheet, status, reason, count in outcomes:
-        files.sheet(path, sha256, sheet, count, status, reason)
+    files.workbook(path, sha256, outcomes, bool(tables), "export", Location(file=path.name))
     return tables
 
 

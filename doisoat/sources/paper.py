@@ -102,15 +102,7 @@ def _read_workbook(
             outcomes.append((sheet, READ, None, table.num_rows))
     finally:
         book.close()
-    if not tables:
-        detail = "; ".join(f"sheet {s!r}: {r}" for s, _, r, _ in outcomes) or "the workbook has no worksheet"
-        for sheet, _, reason, _ in outcomes:
-            files.sheet(path, sha256, sheet, 0, FAILED, reason)
-        files.fail(path, sha256, str(LayoutError(f"no ledger sheet ({detail})", location)),
-                   sheet_logged=bool(outcomes))
-        return []
-    for sheet, status, reason, rows in outcomes:
-        files.sheet(path, sha256, sheet, rows, status, reason)
+    files.workbook(path, sha256, outcomes, bool(tables), "ledger", location)
     return tables
 
 

@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from doisoat.errors import LayoutError, Location
+
 log = logging.getLogger(__name__)
 
 from doisoat import schema  # noqa: E402
@@ -57,6 +59,27 @@ class FileLog:
             self.sheet(path, sha256, None, 0, FAILED, reason)
         self.failed.append({FILE: path.name, SHA256: sha256, REASON: reason})
         log.warning("%s could not be read: %s", path, reason)
+
+    def workbook(
+        self,
+        path: Path,
+        sha256: str | None,
+        outcomes: list[tuple[str, str, str | None, int]],
+        any_read: bool,
+        what: str,
+        location: Location,
+    ) -> None:
+        """Record every sheet of a workbook as (sheet, status, reason, rows); when no sheet was read,
+        the whole file fails with each sheet's reason ("no ledger sheet (sheet 'X': …)")."""
+        if any_read:
+            for sheet, status, reason, rows in outcomes:
+                self.sheet(path, sha256, sheet, rows, status, reason)
+            return
+        detail = "; ".join(f"sheet {s!r}: {r}" for s, _, r, _ in outcomes) or "the workbook has no worksheet"
+        for sheet, _, reason, _ in outcomes:
+            self.sheet(path, sha256, sheet, 0, FAILED, reason)
+        error = LayoutError(f"no {what} sheet ({detail})", location)
+        self.fail(path, sha256, str(error), sheet_logged=bool(outcomes))
 
     def frames(self) -> tuple[pd.DataFrame, pd.DataFrame]:
         """The `files` and `failed` frames."""
