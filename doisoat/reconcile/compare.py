@@ -159,37 +159,29 @@ def compare_pairs(
             )
         )
 
-    # -- procedure ---------------------------------------------------------------------------
-    same_proc = _same_procedure(p[c.PROCEDURE_NAME], e[c.PROCEDURE_NAME], config.procedure_threshold)
-    bad_proc = ~same_proc
-    if bad_proc.any():
-        frames.append(
-            mm.build(
-                c.PROCEDURE_MISMATCH,
-                base_identity[bad_proc].reset_index(drop=True),
-                **subset(bad_proc),
-                field=c.PROCEDURE_NAME,
-                paper_value=p.loc[bad_proc, c.PROCEDURE_NAME].reset_index(drop=True),
-                electronic_value=e.loc[bad_proc, c.PROCEDURE_NAME].reset_index(drop=True),
-                detail="Tên thủ tục khác nhau giữa sổ giấy và phần mềm",
+    # -- procedure and applicant: the value as each side wrote it -----------------------------
+    def text_finding(kind: str, mask: np.ndarray, column: str, detail: str) -> None:
+        if mask.any():
+            frames.append(
+                mm.build(
+                    kind,
+                    base_identity[mask].reset_index(drop=True),
+                    **subset(mask),
+                    field=column,
+                    paper_value=p.loc[mask, column].reset_index(drop=True),
+                    electronic_value=e.loc[mask, column].reset_index(drop=True),
+                    detail=detail,
+                )
             )
-        )
 
-    # -- applicant ---------------------------------------------------------------------------
+    same_proc = _same_procedure(p[c.PROCEDURE_NAME], e[c.PROCEDURE_NAME], config.procedure_threshold)
+    text_finding(
+        c.PROCEDURE_MISMATCH, ~same_proc, c.PROCEDURE_NAME, "Tên thủ tục khác nhau giữa sổ giấy và phần mềm"
+    )
     same_person_ = same_person(p[c.APPLICANT_NAME], e[c.APPLICANT_NAME], config)
-    bad_person = ~same_person_
-    if bad_person.any():
-        frames.append(
-            mm.build(
-                c.APPLICANT_MISMATCH,
-                base_identity[bad_person].reset_index(drop=True),
-                **subset(bad_person),
-                field=c.APPLICANT_NAME,
-                paper_value=p.loc[bad_person, c.APPLICANT_NAME].reset_index(drop=True),
-                electronic_value=e.loc[bad_person, c.APPLICANT_NAME].reset_index(drop=True),
-                detail="Người nộp khác nhau (không phải lỗi chính tả)",
-            )
-        )
+    text_finding(
+        c.APPLICANT_MISMATCH, ~same_person_, c.APPLICANT_NAME, "Người nộp khác nhau (không phải lỗi chính tả)"
+    )
     return pd.concat(frames, ignore_index=True) if frames else mm.empty_mismatches()
 
 
