@@ -15,6 +15,7 @@ import pandas as pd
 
 from doisoat import schema as c
 from doisoat.errors import ConservationError
+from doisoat.reconcile.aggregates import offices_of
 from doisoat.reconcile.result import Period, ReconcileResult
 from doisoat.sources import (
     OfficeRegistry,
@@ -84,10 +85,7 @@ def _office_table(
 ) -> pd.DataFrame:
     if registry is not None:
         return registry.table()
-    cols = [c.UNIT_CODE, c.UNIT_NAME, c.LEVEL]
-    seen = (
-        pd.concat([paper[cols], electronic[cols]]).dropna(subset=[c.UNIT_CODE]).drop_duplicates(c.UNIT_CODE)
-    )
+    seen = offices_of(paper, electronic)
     return pd.DataFrame(
         {
             c.OFFICE_CODE: seen[c.UNIT_CODE].to_numpy(),
