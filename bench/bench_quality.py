@@ -90,7 +90,14 @@ def evaluate(
     )
     print(f"doisoat engine: {secs:.1f} s")
     print(q.round(4).to_string(index=False))
-    print("findings caused by benign noise alone:", q.attrs["noise_only_findings"])
+    print(
+        "findings never injected:",
+        q.attrs["spurious_findings"],
+        "| on a dossier with benign noise alone:",
+        q.attrs["noise_only_findings"],
+        "| touching any row with benign noise:",
+        q.attrs["near_noise_findings"],
+    )
     try:
         valid_p = paper[~paper[c.REF].isin(set(quarantine[c.REF]))]
         links, ssecs = splink_links(valid_p, electronic)
