@@ -5,16 +5,27 @@ a field missing on either side gives 0):
 
 | field | agrees | partly | disagrees |
 |---|---|---|---|
-| code (normalised) | +6 equal | +2 one character or sequence number apart (0 when the paper code is
+| code (normalised) | +6 equal | −1 one character or sequence number apart (0 when the paper code is
   another record's) | −6 |
 | applicant | +5 same name (≥95), +4 close (≥ applicant_threshold) with the given name | | −2 (≥60), −4 |
 | procedure (abbreviations expanded, reference list) | +2 | | −2 |
 | receipt date | +2 same day | +1 within the entry lag, or day and month swapped | −1 |
 | due date | +1 equal, or moved by the receipt's lag | | −1 |
 | time of day (both known, same day) | +5 same minute, +2 within same_time_minutes | +0.5 (hour) | −1 |
+| time of day (both known, other days) | +5 same minute | | 0 |
 | quantity (when both sides have one) | +0.5 | | −0.5 |
 
 `score` = points / the points the compared fields could give at most, clipped to 0..1.
+
+A code one character or one sequence number away is worse than no code: the same day's dossiers
+of an office share the code up to their sequence number, so the neighbouring dossier (often the
+same person's next one) is what such a code usually names; a true pair rarely carries it (a digit
+typo, or the neighbour's code copied). It still beats a code that differs outright, so a row with
+a mistyped code finds its record when nothing better claims it.
+
+The time of day is compared across days too, but there only agreement counts: a record entered
+days later may carry the entry time, so a different time says little, while the same minute by
+chance is rare (about 1 in 500 of a working day's minutes).
 """
 
 from __future__ import annotations
@@ -35,7 +46,7 @@ from doisoat.reconcile.keys import basic_code, code_key, name_keys
 from doisoat.reconcile.procedures import procedure_key
 from doisoat.reconcile.workdays import workday_numbers
 
-CODE_EQUAL, CODE_NEAR, CODE_DIFFERENT = 6.0, 2.0, -6.0
+CODE_EQUAL, CODE_NEAR, CODE_DIFFERENT = 6.0, -1.0, -6.0
 NAME_SAME, NAME_CLOSE, NAME_FAR, NAME_DIFFERENT = 5.0, 4.0, -2.0, -4.0
 NAME_SAME_SCORE, NAME_FAR_SCORE = 95.0, 60.0
 PROCEDURE_SAME, PROCEDURE_DIFFERENT = 2.0, -2.0
@@ -300,10 +311,12 @@ def score_pairs(
     due_ok = (pd_ == ed_) | ((ed_ - pd_) == lag)
     out["due"] = np.where(compared, np.where(due_ok, DUE_SAME, DUE_DIFFERENT), 0.0)
     attainable += np.where(compared, DUE_SAME, 0.0)
-    # time of day, on the same day only
+    # time of day: on the same day, closeness counts either way; on other days only the same minute
     pm, em = p.minute[pi], e.minute[ei]
-    compared = same_day & ~np.isnan(pm) & ~np.isnan(em)
+    timed = ~np.isnan(pm) & ~np.isnan(em)
+    compared = same_day & timed
     gap = np.abs(np.nan_to_num(pm) - np.nan_to_num(em))
+    across = ~same_day & timed & (gap <= 1)
     out["time"] = np.where(
         compared,
         np.where(
@@ -313,9 +326,9 @@ def score_pairs(
                 gap <= config.same_time_minutes, TIME_SAME, np.where(gap <= 60, TIME_NEAR, TIME_DIFFERENT)
             ),
         ),
-        0.0,
+        np.where(across, TIME_MINUTE, 0.0),
     )
-    attainable += np.where(compared, TIME_MINUTE, 0.0)
+    attainable += np.where(compared | across, TIME_MINUTE, 0.0)
     # quantity, when both sides state one
     pq, eq = p.quantity[pi], e.quantity[ei]
     compared = ~np.isnan(pq) & ~np.isnan(eq)

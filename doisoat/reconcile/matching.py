@@ -32,6 +32,7 @@ from doisoat.reconcile.calendar import WorkingCalendar
 from doisoat.reconcile.config import ReconcileConfig
 from doisoat.reconcile.evidence import (
     AGREED,
+    CODE_NEAR,
     NAME_CLOSE,
     POINTS,
     TIME_MINUTE,
@@ -231,7 +232,7 @@ def _wide_pass(
     ok = (
         (ev["applicant_points"].to_numpy() >= NAME_CLOSE)
         & (ev["procedure_points"].to_numpy() > 0)
-        & (ev["code_points"].to_numpy() >= 0)
+        & (ev["code_points"].to_numpy() >= CODE_NEAR)
     ).astype(bool)
     pi, ei, ev = pi[ok], ei[ok], ev[ok].reset_index(drop=True)
     closeness = -np.abs(p.workday[pi] - e.workday[ei]).astype("float64")  # nearest dates first

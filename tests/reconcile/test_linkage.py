@@ -149,3 +149,35 @@ def test_a_typo_in_the_family_name_is_not_another_person() -> None:
     p = f.paper({**PAIR, c.APPLICANT_NAME: "Tần Thị Tuấn"})
     e = f.electronic({**PAIR, c.APPLICANT_NAME: "Trần Thị Tuấn"})
     assert reconcile(p, e, f.no_quarantine(), PERIOD).mismatches.empty
+
+
+def test_a_code_one_number_off_names_the_neighbouring_dossier_not_this_one() -> None:
+    # one person files two copies at 08:30; the first row's code is its own (that record is
+    # missing), the second row has none; the software holds only the second dossier (code 0002)
+    batch = {**PAIR, c.APPLICANT_NAME: "Nguyễn Kim Lan", c.PROCEDURE_NAME: "Chứng thực bản sao từ bản chính"}
+    p = f.paper(batch, {**batch, c.DOSSIER_CODE: None, c.PROCEDURE_NAME: "CT bản sao từ bản chính"})
+    e = f.electronic(
+        {**batch, c.DOSSIER_CODE: "000.01.22.H56-190102-0002", c.RECEIVED_AT: "02/01/2019 08:30:40"}
+    )
+    r = reconcile(p, e, f.no_quarantine(), PERIOD)
+    assert r.matches[c.PAPER_REF].tolist() == [p[c.REF].iloc[1]]
+    missing = r.mismatches[[c.MISMATCH_TYPE, c.PAPER_REF]].values.tolist()
+    assert missing == [[c.MISSING_ELECTRONIC, p[c.REF].iloc[0]]]
+
+
+def test_the_same_minute_tells_which_dossier_was_entered_days_later() -> None:
+    # two of the person's dossiers on paper, neither with a code; the software has one, entered two
+    # working days later with the paper's time of day (09:44): it is the second row's
+    batch = {**PAIR, c.DOSSIER_CODE: None, c.APPLICANT_NAME: "Nguyễn Thị My"}
+    p = f.paper({**batch, c.RECEIVED_AT: "02/01/2019 09:31"}, {**batch, c.RECEIVED_AT: "02/01/2019 09:44"})
+    e = f.electronic(
+        {**PAIR, c.APPLICANT_NAME: "Nguyễn Thị My", c.RECEIVED_AT: "04/01/2019 09:44:11",
+         c.DUE_DATE: "04/01/2019", c.RETURNED_DATE: "04/01/2019"}
+    )
+    r = reconcile(p, e, f.no_quarantine(), PERIOD)
+    assert r.matches[c.PAPER_REF].tolist() == [p[c.REF].iloc[1]]
+    missing = r.mismatches[[c.MISMATCH_TYPE, c.PAPER_REF]].values.tolist()
+    assert missing == [[c.MISSING_ELECTRONIC, p[c.REF].iloc[0]]]
+    # a time that differs on another day is no evidence against the pair: the lone row still links
+    r = reconcile(p.iloc[[0]], e, f.no_quarantine(), PERIOD)
+    assert len(r.matches) == 1 and r.mismatches.empty
