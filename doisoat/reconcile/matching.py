@@ -197,47 +197,63 @@ def _wide_pass(
     config: ReconcileConfig,
     code_exists: np.ndarray,
 ) -> pd.DataFrame:
-    """Rows still alone: the same applicant (folded name, any word order) and the same procedure in
-    the same office within `wide_window_days` working days, no contradicting code. Dates apart
-    beyond the entry lag are then a `date_mismatch` of one dossier, not two missing ones."""
+    """Rows still alone: the same applicant and procedure in the same office within
+    `wide_window_days` working days (of the paper date, or of that date with day and month
+    swapped), no contradicting code. Dates apart beyond the entry lag are then a `date_mismatch`
+    of one dossier, not two missing ones.
+
+    Candidates share the name's words (any order) or the minute of receipt (a typo in the name);
+    their names must still be close. Linking across weeks on a name and a procedure alone is
+    weak (names collide constantly), so when both sides state a time of day it must be the same
+    minute: a record whose date was entered wrongly keeps the time it was received at, while
+    another dossier of a namesake almost never falls on the same minute. A disagreeing
+    procedure also needs that minute (as in the fuzzy pass)."""
     empty = pd.DataFrame({P_IDX: np.empty(0, "int64"), E_IDX: np.empty(0, "int64")})
     if config.wide_window_days <= 0 or not len(p_rows) or not len(e_rows):
         return empty
+    p_minute, e_minute = np.floor(p.minute[p_rows]), np.floor(e.minute[e_rows])
     left = pd.DataFrame(
         {
             "o": p.office[p_rows],
             "n": p.name.to_numpy(dtype=object)[p_rows],
-            "w": p.workday[p_rows],
+            "m": np.nan_to_num(p_minute, nan=-10).astype("int64"),
             P_IDX: p_rows,
         }
-    ).dropna(subset=["n"])
+    )
     right = pd.DataFrame(
         {
             "o": e.office[e_rows],
             "n": e.name.to_numpy(dtype=object)[e_rows],
-            "w": e.workday[e_rows],
+            "m": np.nan_to_num(e_minute, nan=-100).astype("int64"),
             E_IDX: e_rows,
         }
-    ).dropna(subset=["n"])
-    pairs = left.merge(right, on=["o", "n"], how="inner")
-    pairs = pairs[
-        (pairs["w_x"] >= 0)
-        & (pairs["w_y"] >= 0)
-        & ((pairs["w_y"] - pairs["w_x"]).abs() <= config.wide_window_days)
-    ]
-    if pairs.empty:
-        return empty
+    )
+    parts = [left.dropna(subset=["n"]).merge(right.dropna(subset=["n"]), on=["o", "n"])[[P_IDX, E_IDX]]]
+    for shift in (-1, 0, 1):  # the same minute, the seconds on either side of it
+        timed = left[left["m"] >= 0].assign(m=lambda x, d=shift: x["m"] + d)
+        parts.append(timed.merge(right[right["m"] >= 0], on=["o", "m"])[[P_IDX, E_IDX]])
+    pairs = pd.concat(parts, ignore_index=True).drop_duplicates()
     pi, ei = pairs[P_IDX].to_numpy(), pairs[E_IDX].to_numpy()
+    pw, sw, ew = p.workday[pi], p.swapped_workday[pi], e.workday[ei]
+    apart = np.where(sw >= 0, np.minimum(np.abs(ew - pw), np.abs(ew - sw)), np.abs(ew - pw))
+    near = (pw >= 0) & (ew >= 0) & (apart <= config.wide_window_days)
+    pi, ei, apart = pi[near], ei[near], apart[near]
+    if not len(pi):
+        return empty
     ev = score_pairs(p, e, pi, ei, config, code_exists)
+    timed = ~np.isnan(p.minute[pi]) & ~np.isnan(e.minute[ei])
+    same_minute = ev["time_points"].to_numpy() >= TIME_MINUTE
+    procedure = ev["procedure_points"].to_numpy()
     ok = (
         (ev["applicant_points"].to_numpy() >= NAME_CLOSE)
-        & (ev["procedure_points"].to_numpy() > 0)
+        & ((procedure > 0) | ((procedure < 0) & same_minute))
         & (ev["code_points"].to_numpy() >= CODE_NEAR)
+        & (same_minute | ~timed)
     ).astype(bool)
-    pi, ei, ev = pi[ok], ei[ok], ev[ok].reset_index(drop=True)
-    closeness = -np.abs(p.workday[pi] - e.workday[ei]).astype("float64")  # nearest dates first
+    pi, ei, apart, ev = pi[ok], ei[ok], apart[ok], ev[ok].reset_index(drop=True)
+    closeness = -apart.astype("float64")  # nearest dates first
     keep = greedy_one_to_one(pi, ei, closeness, p.rank[pi], e.rank[ei], p.uid[pi], e.uid[ei])
-    log.info("wide pass: %d same-name pairs, %d links", len(pairs), int(keep.sum()))
+    log.info("wide pass: %d candidate pairs, %d links", len(pairs), int(keep.sum()))
     return pd.concat(
         [pd.DataFrame({P_IDX: pi[keep], E_IDX: ei[keep]}), ev[keep].reset_index(drop=True)], axis=1
     )

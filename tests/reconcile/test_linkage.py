@@ -171,8 +171,13 @@ def test_the_same_minute_tells_which_dossier_was_entered_days_later() -> None:
     batch = {**PAIR, c.DOSSIER_CODE: None, c.APPLICANT_NAME: "Nguyễn Thị My"}
     p = f.paper({**batch, c.RECEIVED_AT: "02/01/2019 09:31"}, {**batch, c.RECEIVED_AT: "02/01/2019 09:44"})
     e = f.electronic(
-        {**PAIR, c.APPLICANT_NAME: "Nguyễn Thị My", c.RECEIVED_AT: "04/01/2019 09:44:11",
-         c.DUE_DATE: "04/01/2019", c.RETURNED_DATE: "04/01/2019"}
+        {
+            **PAIR,
+            c.APPLICANT_NAME: "Nguyễn Thị My",
+            c.RECEIVED_AT: "04/01/2019 09:44:11",
+            c.DUE_DATE: "04/01/2019",
+            c.RETURNED_DATE: "04/01/2019",
+        }
     )
     r = reconcile(p, e, f.no_quarantine(), PERIOD)
     assert r.matches[c.PAPER_REF].tolist() == [p[c.REF].iloc[1]]
@@ -181,3 +186,51 @@ def test_the_same_minute_tells_which_dossier_was_entered_days_later() -> None:
     # a time that differs on another day is no evidence against the pair: the lone row still links
     r = reconcile(p.iloc[[0]], e, f.no_quarantine(), PERIOD)
     assert len(r.matches) == 1 and r.mismatches.empty
+
+
+def _alone(paper: dict[str, object], record: dict[str, object]) -> list[str]:
+    """Finding types when a paper row without a code meets a record weeks away."""
+    p = f.paper({**PAIR, c.DOSSIER_CODE: None, c.PROCEDURE_NAME: "Đăng ký khai sinh", **paper})
+    e = f.electronic({**PAIR, c.PROCEDURE_NAME: "Đăng ký khai sinh", **record})
+    return sorted(reconcile(p, e, f.no_quarantine(), PERIOD).mismatches[c.MISMATCH_TYPE])
+
+
+def test_a_date_entered_weeks_off_is_one_dossier_despite_a_name_typo_or_a_swapped_date() -> None:
+    record = {
+        c.APPLICANT_NAME: "Huỳnh Bích Vy",
+        c.RECEIVED_AT: "02/01/2019 08:26:26",
+    }
+    typo = {
+        c.APPLICANT_NAME: "Huỳnh Bích y",
+        c.RECEIVED_AT: "21/01/2019 08:26",
+        c.DUE_DATE: "21/01/2019",
+        c.RETURNED_DATE: "21/01/2019",
+    }
+    assert _alone(typo, record) == [c.DATE_MISMATCH]
+    # received 3 June, written 06/03 (March); the software says 20 May (ten working days before)
+    swapped = {
+        c.APPLICANT_NAME: "Huỳnh Bích Vy",
+        c.RECEIVED_AT: "06/03/2019 08:26",
+        c.DUE_DATE: "03/06/2019",
+        c.RETURNED_DATE: "03/06/2019",
+    }
+    late = {
+        **record,
+        c.RECEIVED_AT: "20/05/2019 08:26:26",
+        c.DUE_DATE: "20/05/2019",
+        c.RETURNED_DATE: "20/05/2019",
+    }
+    assert _alone(swapped, late) == [c.DATE_MISMATCH]
+
+
+def test_a_namesake_weeks_away_at_another_time_of_day_is_not_the_same_dossier() -> None:
+    record = {c.APPLICANT_NAME: "Huỳnh Bích Vy", c.RECEIVED_AT: "02/01/2019 08:26:26"}
+    namesake = {
+        c.APPLICANT_NAME: "Huỳnh Bích Vy",
+        c.RECEIVED_AT: "21/01/2019 10:40",
+        c.DUE_DATE: "21/01/2019",
+        c.RETURNED_DATE: "21/01/2019",
+    }
+    assert _alone(namesake, record) == [c.MISSING_ELECTRONIC, c.MISSING_PAPER]
+    # with no time of day on paper, the name and procedure still make it one dossier
+    assert _alone({**namesake, c.RECEIVED_AT: "21/01/2019"}, record) == [c.DATE_MISMATCH]
