@@ -32,7 +32,6 @@ from doisoat.reconcile.calendar import WorkingCalendar
 from doisoat.reconcile.config import ReconcileConfig
 from doisoat.reconcile.evidence import (
     AGREED,
-    CODE_NEAR,
     NAME_CLOSE,
     POINTS,
     TIME_MINUTE,
@@ -207,7 +206,7 @@ def _wide_pass(
     weak (names collide constantly), so when both sides state a time of day it must be the same
     minute: a record whose date was entered wrongly keeps the time it was received at, while
     another dossier of a namesake almost never falls on the same minute. A disagreeing
-    procedure also needs that minute (as in the fuzzy pass)."""
+    procedure is accepted only within the entry lag, at that minute (as in the fuzzy pass)."""
     empty = pd.DataFrame({P_IDX: np.empty(0, "int64"), E_IDX: np.empty(0, "int64")})
     if config.wide_window_days <= 0 or not len(p_rows) or not len(e_rows):
         return empty
@@ -244,10 +243,11 @@ def _wide_pass(
     timed = ~np.isnan(p.minute[pi]) & ~np.isnan(e.minute[ei])
     same_minute = ev["time_points"].to_numpy() >= TIME_MINUTE
     procedure = ev["procedure_points"].to_numpy()
+    within_lag = apart <= config.max_entry_lag_days
     ok = (
         (ev["applicant_points"].to_numpy() >= NAME_CLOSE)
-        & ((procedure > 0) | ((procedure < 0) & same_minute))
-        & (ev["code_points"].to_numpy() >= CODE_NEAR)
+        & ((procedure > 0) | ((procedure < 0) & same_minute & within_lag))
+        & (ev["code_points"].to_numpy() >= 0)
         & (same_minute | ~timed)
     ).astype(bool)
     pi, ei, apart, ev = pi[ok], ei[ok], apart[ok], ev[ok].reset_index(drop=True)
