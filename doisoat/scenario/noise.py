@@ -5,12 +5,13 @@ Hard cases change the dossier on both sides (applied before the software side is
 - `batch`: one person files several "Chứng thực bản sao" the same morning (same name and address).
 
 Benign noise changes only what the clerk wrote on paper (applied after the software side):
-`no_code` (no dossier code written), `neighbour_code` (a valid code, of the same day's next or
-previous dossier), `code_typo` (O for 0, I/l for 1, spaces, no separator, lower case),
-`name_typo`, `no_diacritics`, `abbreviation` ("ĐK", "GCN", "QSDĐ", "CT"), `day_month_swap`
-(the receipt date written month first). The software side adds `name_variant` and `receipt_lag`
-(roles.py). None of them is a finding: a noisy pair stays one link. Duplicated and invalid paper
-rows are left clean (their finding depends on what is written).
+`no_code` (no dossier code written; never on `twins`, whose rows only their codes tell apart),
+`neighbour_code` (a valid code, of the same day's next or previous dossier), `code_typo` (O for
+0, I/l for 1, spaces, no separator, lower case), `name_typo`, `no_diacritics`, `abbreviation`
+("ĐK", "GCN", "QSDĐ", "CT"), `day_month_swap` (the receipt date written month first). The
+software side adds `name_variant` and `receipt_lag` (roles.py). None of them is a finding: a
+noisy pair stays one link. Duplicated and invalid paper rows are left clean (their finding
+depends on what is written).
 """
 
 from __future__ import annotations
@@ -180,6 +181,28 @@ def _abbreviate(values: pd.Series) -> pd.Series:
     return values
 
 
+def twins(df: pd.DataFrame) -> np.ndarray:
+    """Dossiers received from the same applicant within a minute of another of the office's
+    dossiers (a batch or a shared name at one counter visit).
+
+    Without their codes such paper rows are indistinguishable: a ledger records the minute, so
+    which of them is which record is chance. A finding, a late entry or a missing row on one of
+    them would then be undecidable, not benign noise, so they keep their codes."""
+    n = len(df)
+    if n < 2:
+        return np.zeros(n, dtype=bool)
+    name, _ = pd.factorize(df[c.APPLICANT_NAME])
+    minute = df[c.RECEIVED_AT].to_numpy(dtype="datetime64[m]").astype(np.int64)
+    order = np.lexsort((minute, name))
+    close = (name[order][1:] == name[order][:-1]) & (np.diff(minute[order]) <= 1)
+    near = np.zeros(n, dtype=bool)
+    near[1:] |= close
+    near[:-1] |= close
+    out = np.zeros(n, dtype=bool)
+    out[order] = near
+    return out
+
+
 def paper_noise(
     df: pd.DataFrame, rates: NoiseRates, labels: np.ndarray, start: dt.date, rng: np.random.Generator
 ) -> None:
@@ -188,7 +211,8 @@ def paper_noise(
     eligible = ((df[k.ROLE] != k.ELECTRONIC_ONLY)
                 & ~df[k.FINDING].isin([c.DUPLICATE_PAPER, c.INVALID_RECORD])).to_numpy()
     codes = df[c.DOSSIER_CODE].astype("str").copy()
-    no_code = _take(rng, eligible, rates.missing_code)
+    may_lose = eligible & ~twins(df)  # the share stays that of all eligible rows
+    no_code = _take(rng, may_lose, min(1.0, rates.missing_code * eligible.sum() / max(may_lose.sum(), 1)))
     _add_label(labels, no_code, "no_code")
     neighbour, has_neighbour = _neighbour_codes(df)
     with_code = eligible & ~no_code

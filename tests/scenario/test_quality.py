@@ -7,6 +7,7 @@ import pytest
 
 from doisoat import schema as c
 from doisoat.scenario import generate_frames
+from doisoat.scenario.noise import twins
 
 
 @pytest.fixture(scope="module")
@@ -59,3 +60,30 @@ def test_truth_points_at_rows_that_show_it(frames: tuple[pd.DataFrame, pd.DataFr
     batch = links[links["noise"].str.contains("batch")]
     names = p.loc[batch["paper_ref"], c.APPLICANT_CONTACT]
     assert names.duplicated().sum() > len(batch) / 3  # several dossiers of one person
+
+
+def test_twins_are_the_same_applicants_rows_within_a_minute() -> None:
+    df = pd.DataFrame(
+        {
+            c.APPLICANT_NAME: ["Lê Văn An", "Lê Văn An", "Trần Thị Bình", "Lê Văn An", "Lê Văn An"],
+            c.RECEIVED_AT: pd.to_datetime(
+                ["2019-01-02 08:30:00", "2019-01-02 08:31:40", "2019-01-02 08:30:00", "2019-01-02 09:00:00",
+                 "2019-01-03 08:30:00"]
+            ).astype("datetime64[us]"),
+        }
+    )
+    assert twins(df).tolist() == [True, True, False, False, False]
+
+
+def test_twins_keep_their_codes_on_paper(frames: Frames) -> None:
+    # a same-person dossier within a minute of another is told apart by its code alone; checked on
+    # the paper rows whose name and date were written as received
+    paper, _, truth = frames
+    as_received = ~truth["noise"].str.contains("name_typo|no_diacritics|day_month_swap")
+    links = truth[(truth["kind"] == "link") & as_received]
+    rows = paper[paper[c.REF].isin(set(links[c.PAPER_REF]))]
+    twin = rows.groupby(c.UNIT_CODE, group_keys=False).apply(
+        lambda office: pd.Series(twins(office), index=office.index)
+    )
+    assert twin.sum() >= 10
+    assert rows.loc[twin[twin].index, c.DOSSIER_CODE].notna().all()
