@@ -10,7 +10,8 @@ load_run (one transaction, indexes and dimensions included), the peak RSS, then 
 new table of the same database, and the ratio of doisoat's paper_record rows/s to each (to_sql's
 method="multi" runs at a few thousand rows/s: a full million would take hours). PostgreSQL is the
 server of $DOISOAT_TEST_POSTGRES_URL (default the local one); a scratch database is created and
-dropped. Asserts nothing.
+dropped. The machine's load changes PostgreSQL's figures a lot (the server and the encoder each want
+a core): note `uptime` and repeat. Asserts nothing.
 """
 
 from __future__ import annotations
@@ -246,7 +247,7 @@ def main() -> None:
           f"{time.perf_counter() - started:.1f} s, peak RSS {_peak_mib():,.0f} MiB")
     databases: dict[str, Callable[[], Any]] = {"sqlite": _sqlite_database, "postgresql": _postgres_database}
     for engine in [e.strip() for e in args.engines.split(",") if e.strip()]:
-        print(f"\n{engine}: doisoat load_run (COPY on PostgreSQL, executemany on SQLite)")
+        print(f"\n{engine}: doisoat load_run (binary COPY on PostgreSQL, executemany on SQLite)")
         with databases[engine]() as url:
             ours = _doisoat_load(url, delivery)
             for peer in [p.strip() for p in args.peer.split(",") if p.strip()]:

@@ -62,6 +62,12 @@ MISMATCH_STATUS: Final = "status"
 LOAD_ACTION: Final = "load_action"
 
 
+# Codes, refs, file names and hashes (the columns indexes sort): byte-order collation on PostgreSQL,
+# so index builds compare with memcmp and abbreviated keys rather than the locale's strcoll (about twice
+# as fast; revision 0003). SQLite's default BINARY collation is byte order already.
+KEY_TEXT: Final = sa.String().with_variant(sa.String(collation="C"), "postgresql")
+
+
 class Base(DeclarativeBase):
     """Declarative base: one MetaData with a naming convention (stable constraint names)."""
 
@@ -85,11 +91,11 @@ class Office(Base):
 
     __tablename__ = "office"
 
-    code: Mapped[str] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(KEY_TEXT, primary_key=True)
     name: Mapped[str | None]
     aliases: Mapped[str | None] = mapped_column(sa.Text)
     level: Mapped[str | None]
-    parent: Mapped[str | None]
+    parent: Mapped[str | None] = mapped_column(KEY_TEXT)
     valid_from: Mapped[dt.date | None]
     valid_to: Mapped[dt.date | None]
 
@@ -122,8 +128,8 @@ class InputFile(Base):
     run_id: Mapped[str] = mapped_column(_run_fk(), primary_key=True)
     row_no: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
     side: Mapped[str]
-    file: Mapped[str]
-    sha256: Mapped[str | None]
+    file: Mapped[str] = mapped_column(KEY_TEXT)
+    sha256: Mapped[str | None] = mapped_column(KEY_TEXT)
     sheet: Mapped[str | None]
     rows_read: Mapped[int | None]
     status: Mapped[str | None]
@@ -143,17 +149,17 @@ class PaperRecord(Base):
         sa.Index(None, "dossier_code"),
     )
 
-    ref: Mapped[str] = mapped_column(primary_key=True)
-    source_file: Mapped[str]
-    source_sha256: Mapped[str]
+    ref: Mapped[str] = mapped_column(KEY_TEXT, primary_key=True)
+    source_file: Mapped[str] = mapped_column(KEY_TEXT)
+    source_sha256: Mapped[str] = mapped_column(KEY_TEXT)
     source_sheet: Mapped[str | None]
     source_row: Mapped[int | None]
-    unit_code: Mapped[str | None]
+    unit_code: Mapped[str | None] = mapped_column(KEY_TEXT)
     unit_name: Mapped[str | None]
     level: Mapped[str | None]
     seq: Mapped[str | None]
     dossier_code_raw: Mapped[str | None]
-    dossier_code: Mapped[str | None]
+    dossier_code: Mapped[str | None] = mapped_column(KEY_TEXT)
     procedure_name: Mapped[str | None] = mapped_column(sa.Text)
     quantity: Mapped[int | None]
     applicant_name: Mapped[str | None]
@@ -181,16 +187,16 @@ class ElectronicRecord(Base):
         sa.Index(None, "dossier_code"),
     )
 
-    ref: Mapped[str] = mapped_column(primary_key=True)
-    source_file: Mapped[str]
-    source_sha256: Mapped[str]
+    ref: Mapped[str] = mapped_column(KEY_TEXT, primary_key=True)
+    source_file: Mapped[str] = mapped_column(KEY_TEXT)
+    source_sha256: Mapped[str] = mapped_column(KEY_TEXT)
     source_sheet: Mapped[str | None]
     source_row: Mapped[int | None]
-    unit_code: Mapped[str | None]
+    unit_code: Mapped[str | None] = mapped_column(KEY_TEXT)
     unit_name: Mapped[str | None]
     level: Mapped[str | None]
     dossier_code_raw: Mapped[str | None]
-    dossier_code: Mapped[str | None]
+    dossier_code: Mapped[str | None] = mapped_column(KEY_TEXT)
     procedure_name: Mapped[str | None] = mapped_column(sa.Text)
     field: Mapped[str | None]
     office_raw: Mapped[str | None]
@@ -213,12 +219,12 @@ class Match(Base):
     __tablename__ = "match"
     __table_args__ = (sa.Index(None, "electronic_ref"),)
 
-    paper_ref: Mapped[str] = mapped_column(primary_key=True)
-    electronic_ref: Mapped[str] = mapped_column(primary_key=True)
+    paper_ref: Mapped[str] = mapped_column(KEY_TEXT, primary_key=True)
+    electronic_ref: Mapped[str] = mapped_column(KEY_TEXT, primary_key=True)
     method: Mapped[str]
     score: Mapped[float | None]
-    unit_code: Mapped[str | None]
-    dossier_code: Mapped[str | None]
+    unit_code: Mapped[str | None] = mapped_column(KEY_TEXT)
+    dossier_code: Mapped[str | None] = mapped_column(KEY_TEXT)
     run_id: Mapped[str] = mapped_column(_run_fk())
 
 
@@ -231,12 +237,12 @@ class Mismatch(Base):
         sa.Index(None, "unit_code"),
     )
 
-    mismatch_id: Mapped[str] = mapped_column(primary_key=True)
+    mismatch_id: Mapped[str] = mapped_column(KEY_TEXT, primary_key=True)
     mismatch_type: Mapped[str]
-    unit_code: Mapped[str | None]
-    dossier_code: Mapped[str | None]
-    paper_ref: Mapped[str | None]
-    electronic_ref: Mapped[str | None]
+    unit_code: Mapped[str | None] = mapped_column(KEY_TEXT)
+    dossier_code: Mapped[str | None] = mapped_column(KEY_TEXT)
+    paper_ref: Mapped[str | None] = mapped_column(KEY_TEXT)
+    electronic_ref: Mapped[str | None] = mapped_column(KEY_TEXT)
     field: Mapped[str | None]
     paper_value: Mapped[str | None] = mapped_column(sa.Text)
     electronic_value: Mapped[str | None] = mapped_column(sa.Text)
@@ -253,13 +259,13 @@ class Quarantine(Base):
     __table_args__ = (sa.Index(None, "side", "source_file", "source_sha256"),)
 
     side: Mapped[str]
-    ref: Mapped[str] = mapped_column(primary_key=True)
-    source_file: Mapped[str]
-    source_sha256: Mapped[str]
+    ref: Mapped[str] = mapped_column(KEY_TEXT, primary_key=True)
+    source_file: Mapped[str] = mapped_column(KEY_TEXT)
+    source_sha256: Mapped[str] = mapped_column(KEY_TEXT)
     source_sheet: Mapped[str | None]
     source_row: Mapped[int | None]
-    unit_code: Mapped[str | None]
-    dossier_code: Mapped[str | None]
+    unit_code: Mapped[str | None] = mapped_column(KEY_TEXT)
+    dossier_code: Mapped[str | None] = mapped_column(KEY_TEXT)
     raw_values: Mapped[str | None] = mapped_column(sa.Text)
     reasons: Mapped[str | None] = mapped_column(sa.Text)
     run_id: Mapped[str] = mapped_column(_run_fk())
@@ -273,7 +279,7 @@ class PeriodSummary(Base):
     run_id: Mapped[str] = mapped_column(_run_fk(), primary_key=True)
     row_no: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
     level: Mapped[str | None]
-    unit_code: Mapped[str | None]
+    unit_code: Mapped[str | None] = mapped_column(KEY_TEXT)
     unit_name: Mapped[str | None]
     period_start: Mapped[dt.date | None]
     period_end: Mapped[dt.date | None]
@@ -297,7 +303,7 @@ class Breakdown(Base):
     dimension: Mapped[str]
     value: Mapped[str | None]
     level: Mapped[str | None]
-    unit_code: Mapped[str | None]
+    unit_code: Mapped[str | None] = mapped_column(KEY_TEXT)
     paper_received: Mapped[int | None]
     electronic_received: Mapped[int | None]
     paper_overdue: Mapped[int | None]

@@ -1,4 +1,5 @@
-"""Migrations: from empty to head on both engines, agreeing with the models and the view shapes."""
+"""Migrations: from empty to head on both engines, agreeing with the models and the view shapes; upgrades
+and downgrades with data in the warehouse."""
 
 from __future__ import annotations
 
@@ -13,10 +14,14 @@ from doisoat import reference, schema
 from doisoat.warehouse import FILE_COLUMNS, bulk, finish_run, migrate, read_table, start_run
 from doisoat.warehouse.engine import open_engine
 from doisoat.warehouse.migrate import alembic_config
-from doisoat.warehouse.models import TABLES, Base
+from doisoat.warehouse.models import KEY_TEXT, TABLES, Base
 from doisoat.warehouse.views import VIEWS
 
 from .synthetic import DIMENSION_TABLES, base_delivery, load, run_record
+
+
+def _head() -> str | None:
+    return ScriptDirectory.from_config(alembic_config()).get_current_head()
 
 
 def _inspect(url: str) -> tuple[set[str], set[str], str | None]:
@@ -32,7 +37,7 @@ def test_migrate_from_empty_creates_every_table_and_view(warehouse_url: str) -> 
     tables, views, version = _inspect(warehouse_url)
     assert tables == {*TABLES, "alembic_version"}
     assert views == set(VIEWS)
-    assert version == ScriptDirectory.from_config(alembic_config()).get_current_head()
+    assert version == _head()
 
 
 def test_migrate_twice_is_a_no_op(migrated_url: str) -> None:
@@ -141,7 +146,7 @@ def test_upgrade_from_0001_keeps_the_data(warehouse_url: str) -> None:
     migrate(warehouse_url)
 
     tables, views, version = _inspect(warehouse_url)
-    assert version == "0002" and tables == {*TABLES, "alembic_version"} and views == set(VIEWS)
+    assert version == _head() and tables == {*TABLES, "alembic_version"} and views == set(VIEWS)
     for name, frame in before.items():
         pd.testing.assert_frame_equal(read_table(warehouse_url, name), frame, obj=name)
     pd.testing.assert_frame_equal(_old_input_files(warehouse_url), files_before)
@@ -179,3 +184,75 @@ def test_downgrade_0002_to_0001_keeps_the_data(migrated_url: str) -> None:
     assert views == {"v_period_summary", "v_open_mismatches_by_type", "v_on_time_rate", "v_sync_rate"}
     pd.testing.assert_frame_equal(read_table(migrated_url, "paper_record"), paper)
     pd.testing.assert_frame_equal(_old_input_files(migrated_url), files)
+
+
+# --- 0003: byte-order collation on the key columns (PostgreSQL) ----------------------------------
+
+def _byte_order_columns(url: str) -> set[tuple[str, str]]:
+    """(table, column) of the table columns declared with a "C" collation in the database."""
+    with open_engine(url) as engine, engine.connect() as conn:
+        if conn.dialect.name == "sqlite":
+            ddl = conn.exec_driver_sql("SELECT sql FROM sqlite_master WHERE type = 'table'").scalars().all()
+            assert not [d for d in ddl if "COLLATE" in d.upper()]  # SQLite's BINARY is byte order already
+            return set()
+        rows = conn.exec_driver_sql(
+            "SELECT table_name, column_name FROM information_schema.columns "
+            "WHERE table_schema = current_schema() AND collation_name = 'C'"
+        ).all()
+    return {(t, c) for t, c in rows if t in TABLES}  # views' columns inherit their tables' collation
+
+
+def _key_columns(dialect: str) -> set[tuple[str, str]]:
+    """What the models declare: KEY_TEXT columns, byte-order on PostgreSQL only."""
+    if dialect == "sqlite":
+        return set()
+    return {(t.name, c.name) for t in TABLES.values() for c in t.columns if c.type is KEY_TEXT}
+
+
+def _dialect(url: str) -> str:
+    return "sqlite" if url.startswith("sqlite") else "postgresql"
+
+
+def test_key_columns_sort_bytewise(migrated_url: str) -> None:
+    expected = _key_columns(_dialect(migrated_url))
+    assert _byte_order_columns(migrated_url) == expected
+    if expected:
+        assert {("paper_record", "ref"), ("match", "paper_ref"), ("office", "code")} <= expected
+
+
+def _everything(url: str) -> dict[str, pd.DataFrame]:
+    return {name: read_table(url, name) for name in (*TABLES, *VIEWS)}
+
+
+def test_upgrade_from_0002_keeps_the_data_and_the_views(warehouse_url: str) -> None:
+    migrate(warehouse_url, "0002")
+    load(warehouse_url, "r1", base_delivery(mismatch_ids=["m1", "m2", "m3"]))
+    assert _byte_order_columns(warehouse_url) == set()
+    before = _everything(warehouse_url)
+
+    migrate(warehouse_url)
+
+    tables, views, version = _inspect(warehouse_url)
+    assert version == _head() == "0003" and tables == {*TABLES, "alembic_version"} and views == set(VIEWS)
+    assert _byte_order_columns(warehouse_url) == _key_columns(_dialect(warehouse_url))
+    for name, frame in before.items():
+        pd.testing.assert_frame_equal(read_table(warehouse_url, name), frame, obj=name)
+    # the views still read their tables: a second run shows up in them
+    stats = load(warehouse_url, "r2", base_delivery(mismatch_ids=["m2", "m3"]), minute=5)
+    assert set(stats.file_actions.values()) == {"unchanged"}
+    age = read_table(warehouse_url, "v_open_mismatch_age")
+    assert age["mismatch_id"].tolist() == ["m2", "m3"] and (age["age_days"] == 0).all()
+
+
+def test_downgrade_0003_to_0002_keeps_the_data_and_the_views(migrated_url: str) -> None:
+    load(migrated_url, "r1", base_delivery(mismatch_ids=["m1", "m2"]))
+    before = _everything(migrated_url)
+    config = alembic_config()
+    with open_engine(migrated_url) as engine, engine.begin() as conn:
+        config.attributes["connection"] = conn
+        command.downgrade(config, "0002")
+    tables, views, version = _inspect(migrated_url)
+    assert version == "0002" and tables == {*TABLES, "alembic_version"} and views == set(VIEWS)
+    assert _byte_order_columns(migrated_url) == set()
+    for name, frame in before.items():
+        pd.testing.assert_frame_equal(read_table(migrated_url, name), frame, obj=name)
