@@ -33,8 +33,10 @@ def load_until_killed(url: str, marker: str) -> None:
 
     def announcing_bulk_insert(conn: Any, table: Any, frame: Any) -> int:
         inserted = real_bulk_insert(conn, table, frame)
-        if table.name == "paper_record":
-            Path(marker).write_text(str(inserted))
+        if table.name == "paper_record":  # written aside then renamed: the parent never reads it half-written
+            partial = Path(marker + ".partial")
+            partial.write_text(str(inserted))
+            partial.replace(marker)
         return inserted
 
     loader.bulk_insert = announcing_bulk_insert  # type: ignore[assignment]
