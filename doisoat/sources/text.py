@@ -122,6 +122,8 @@ def per_distinct(func: Callable[[pa.Array], pa.Array], values: pa.Array) -> pa.A
         return func(values)
     dictionary, indices = found
     mapped = func(dictionary)
+    if mapped is dictionary:  # nothing changed (e.g. text already clean)
+        return values
     out = pc.take(mapped, indices)
     _remember(out, mapped, indices)
     return out
@@ -203,8 +205,19 @@ def _clean(values: pa.Array) -> pa.Array:
 
 
 def blank_to_null(values: pa.Array) -> pa.Array:
-    """Empty strings become null."""
-    return pc.if_else(pc.equal(values, ""), pa.scalar(None, pa.string()), values)
+    """Empty strings become null (`values` itself when none is empty). Only the validity bitmap
+    changes: the string data are shared."""
+    blank = np.diff(utf8_bytes(values)[1]) == 0  # nulls too
+    valid = np.asarray(values.is_valid()) if values.null_count else None
+    if valid is not None:
+        blank &= valid
+    if not blank.any():
+        return values
+    if values.offset or values.type != pa.string():  # slices: rebuilding the buffers is not worth it
+        return pc.if_else(pa.array(blank), pa.scalar(None, values.type), values)
+    keep = ~blank if valid is None else ~blank & valid
+    _, offsets, data = values.buffers()
+    return pa.StringArray.from_buffers(len(values), offsets, data, pa.array(keep).buffers()[1])
 
 
 def clean_text(values: pa.Array | Iterable[str | None]) -> pa.Array:
