@@ -3,18 +3,34 @@
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import json
+from pathlib import Path
+from unittest import mock
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 import pytest
 
+from doisoat.errors import Location
+from doisoat.sources import workbook
 from doisoat.sources.canonical import constant
-from doisoat.sources.cells import render_column
+from doisoat.sources.cells import render_column, render_rows
+from doisoat.sources.dates import parse_datetimes
 from doisoat.sources.jsonrows import json_objects
-from doisoat.sources.text import clean_text, fold_text, key_many, match_key, per_distinct, shared_encodings
+from doisoat.sources.text import (
+    blank_to_null,
+    clean_text,
+    fold_text,
+    key_many,
+    match_key,
+    per_distinct,
+    shared_encodings,
+)
 from doisoat.sources.timeformat import strftime
+from doisoat.sources.workbook import open_workbook
+from tests.sources.builders import write_workbook
 
 
 @pytest.mark.parametrize("fmt", ["%d/%m/%Y %H:%M:%S", "%d/%m/%Y", "%Y-%m-%d", "%d-%m-%y",
@@ -77,3 +93,51 @@ def test_json_objects_of_repeating_columns_match_json_dumps() -> None:
 def test_key_many_matches_match_key() -> None:
     texts = ["Số lượng hồ sơ (bộ)", "Phường 01", "  ", "Mã HS"]
     assert key_many(texts) == [k or "" for k in match_key(texts).to_pylist()]
+
+
+def test_typed_date_cells_give_what_parsing_their_text_gives() -> None:
+    rng = np.random.default_rng(11)
+    base = dt.datetime(2019, 1, 1)
+    cells: list[object] = [base + dt.timedelta(seconds=int(s), microseconds=int(u))
+                           for s, u in zip(rng.integers(-4_000_000_000, 4_000_000_000, 2_000),
+                                           rng.integers(0, 1_000_000, 2_000), strict=True)]
+    cells += [dt.date(2019, 1, d) for d in range(1, 4)] + [dt.datetime(1850, 3, 2), dt.datetime(2250, 1, 1)]
+    cells += ["05/01/2019", "31/02/2019", "8 giờ 30, 05/01/2019", None, 3.0]
+    texts, stamps = render_rows([[c] for c in cells])
+    assert list(stamps) == [0]  # only the column holding date cells has instants
+    assert parse_datetimes(texts[0], typed=stamps[0]).equals(parse_datetimes(texts[0]))
+
+
+def test_render_rows_renders_each_column_and_pads_short_rows() -> None:
+    rows: list[list[object]] = [["Mã", "Ngày"], ["B-1", dt.datetime(2019, 1, 5, 8, 30)], ["B-2"], []]
+    texts, stamps = render_rows(rows)
+    assert [t.to_pylist() for t in texts] == [
+        ["Mã", "B-1", "B-2", None], ["Ngày", "05/01/2019 08:30:00", None, None]]
+    assert stamps[1].to_pylist() == [None, dt.datetime(2019, 1, 5, 8, 30), None, None]
+    assert render_rows([]) == ([], {})
+
+
+def test_reading_cells_pauses_the_collector_and_restores_its_state(tmp_path: Path) -> None:
+    path = write_workbook(tmp_path / "a.xlsx", {"S": [["x", 1], ["y", 2]]})
+    book = open_workbook(path)
+    try:
+        seen = []
+        real = workbook.read_rows
+        here = Location(file="a.xlsx")
+        for enabled in (True, False):
+            (gc.enable if enabled else gc.disable)()
+            with mock.patch.object(workbook, "read_rows", lambda *a: seen.append(gc.isenabled()) or real(*a)):
+                assert workbook.read_cells(book, "S", here).texts[0].to_pylist() == ["x", "y"]
+            assert gc.isenabled() == enabled
+        assert seen == [False, False]
+    finally:
+        gc.enable()
+        book.close()
+
+
+def test_clean_text_of_clean_text_is_the_same_array() -> None:
+    values = pa.array([["Đăng ký khai sinh", "Chứng thực", None][i % 3] for i in range(5_000)], pa.string())
+    assert blank_to_null(values) is values
+    assert clean_text(values) is values  # repeating column: cleaned per distinct value, nothing to take
+    assert blank_to_null(pa.array(["a", "", None])).to_pylist() == ["a", None, None]
+    assert blank_to_null(pa.array(["", "a", ""])[1:]).to_pylist() == ["a", None]
