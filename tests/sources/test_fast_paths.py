@@ -141,3 +141,16 @@ def test_clean_text_of_clean_text_is_the_same_array() -> None:
     assert clean_text(values) is values  # repeating column: cleaned per distinct value, nothing to take
     assert blank_to_null(pa.array(["a", "", None])).to_pylist() == ["a", None, None]
     assert blank_to_null(pa.array(["", "a", ""])[1:]).to_pylist() == ["a", None]
+
+
+@pytest.mark.parametrize("words", [
+    ["STT", "Tổng Cộng", None, "12"],  # ASCII and Vietnamese
+    ["1", "2", "ABC", None],  # ASCII only: lower-casing only
+    ["Đ", "đ\u0300", "Ærø ½", "\u0e01\u0e31"],  # đ, no mark below U+0300, a Thai nonspacing mark
+])
+def test_fold_text_skips_only_the_steps_that_change_nothing(words: list[str | None]) -> None:
+    values = pa.array(words, pa.string())
+    cleaned = clean_text(values)
+    plain = pc.replace_substring(pc.replace_substring_regex(
+        pc.utf8_normalize(pc.utf8_lower(cleaned), "NFD"), r"\p{Mn}", ""), "đ", "d")
+    assert fold_text(values).equals(plain)
