@@ -38,8 +38,17 @@ def format_day_first(seconds: pa.Array) -> pa.Array:
     return pc.replace_with_mask(full, midnight, strftime(pc.filter(seconds, midnight), DATE_FORMAT))
 
 
+# Below this, Arrow prints a whole float without exponent, as its integer prints ("1e+10" above).
+_PLAIN_WHOLE_FLOATS = 1e10
+
+
 def _render_numbers(cells: np.ndarray) -> pa.Array:
-    return pc.cast(pa.array(cells, pa.float64(), from_pandas=True), pa.string())
+    numbers = pa.array(cells, pa.float64(), from_pandas=True)
+    values = numbers.to_numpy(zero_copy_only=False)  # nulls read as NaN: not whole
+    whole = (values == np.trunc(values)) & (np.abs(values) < _PLAIN_WHOLE_FLOATS)
+    if numbers.null_count == 0 and whole.all() and not np.signbit(values[values == 0]).any():
+        return pc.cast(pc.cast(numbers, pa.int64()), pa.string())  # counts and STT: twice as fast
+    return pc.cast(numbers, pa.string())
 
 
 def _render_integers(cells: np.ndarray) -> pa.Array:

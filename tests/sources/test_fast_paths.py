@@ -78,9 +78,10 @@ def test_shared_encodings_give_the_same_results() -> None:
 
 
 def test_json_objects_of_repeating_columns_match_json_dumps() -> None:
-    names = ['Tên "TTHC"', "Trạng thái", "Mã"]
+    names = ['Tên "TTHC"', "Ghi chú", "Trạng thái", "Mã"]
     columns = [
         pa.array([["Đăng ký", 'a"b\\c', None][i % 3] for i in range(3_000)], pa.string()),
+        pa.nulls(3_000, pa.string()),  # an empty column
         pa.array([["Đã trả", "", "x\ny"][i % 3] for i in range(3_000)], pa.string()),
         pa.array([f"H56-{i}" for i in range(3_000)], pa.string()),
     ]
@@ -88,6 +89,21 @@ def test_json_objects_of_repeating_columns_match_json_dumps() -> None:
     expected = [json.dumps(dict(zip(names, (c[i].as_py() for c in columns), strict=True)), ensure_ascii=False,
                            separators=(",", ":")) for i in range(3_000)]
     assert rows == expected
+
+
+def test_json_objects_of_empty_columns_only() -> None:
+    empty = pa.nulls(2, pa.string())
+    assert json_objects(["A", "B"], [empty, empty], 2).to_pylist() == ['{"A":null,"B":null}'] * 2
+    assert json_objects([], [], 2).to_pylist() == ["{}", "{}"]
+    assert json_objects(["A"], [pa.array([], pa.string())], 0).to_pylist() == []
+
+
+@pytest.mark.parametrize("numbers", [[1.0, 2.0, 912345678.0], [1.0, -0.0, 3.0], [1.5, 2.0], [1e10, 7.0],
+                                     [-3.0, 1e9]])
+def test_whole_numbers_render_as_arrow_prints_them(numbers: list[float]) -> None:
+    cells = np.array(["STT", *numbers], dtype=object)
+    expected = pc.cast(pa.array(numbers, pa.float64()), pa.string()).to_pylist()
+    assert render_column(cells).to_pylist() == ["STT", *expected]
 
 
 def test_key_many_matches_match_key() -> None:
