@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 
-import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -18,12 +17,14 @@ from doisoat.sources.text import utf8_bytes
 
 _SIMPLE_ESCAPES = [("\\", "\\\\"), ('"', '\\"'), ("\n", "\\n"), ("\r", "\\r"), ("\t", "\\t")]
 _OTHER_CONTROLS = [chr(c) for c in range(0x20) if chr(c) not in "\n\r\t"]
+_QUOTE, _BACKSLASH = ord('"'), ord("\\")
 _HAS_OTHER_CONTROL = "[" + "".join(f"\\x{{{ord(c):02X}}}" for c in _OTHER_CONTROLS) + "]"
 
 
 def _needs_escape(values: pa.Array) -> bool:
-    raw, _ = utf8_bytes(values)
-    return bool(np.any((raw < 0x20) | (raw == ord('"')) | (raw == ord("\\"))))
+    raw, _ = utf8_bytes(values)  # reductions and two comparisons: no byte mask combined
+    return bool(len(raw)) and (int(raw.min()) < 0x20 or bool((raw == _QUOTE).any())
+                               or bool((raw == _BACKSLASH).any()))
 
 
 def _escaped(values: pa.Array) -> pa.Array:
