@@ -56,7 +56,11 @@ def _render_integers(cells: np.ndarray) -> pa.Array:
 
 
 def _datetime_seconds(cells: np.ndarray) -> pa.Array:
-    return pc.cast(pa.array(cells, pa.timestamp("us"), from_pandas=True), pa.timestamp("s"), safe=False)
+    try:  # pandas converts datetime objects three times as fast as Arrow does
+        stamps = pa.array(pd.to_datetime(cells).to_numpy())
+    except (ValueError, TypeError, OverflowError):  # out of its range, time zones: Arrow's way
+        stamps = pa.array(cells, pa.timestamp("us"), from_pandas=True)
+    return pc.cast(stamps, pa.timestamp("s"), safe=False)
 
 
 def _date_seconds(cells: np.ndarray) -> pa.Array:
@@ -87,13 +91,18 @@ _DATE_CELLS: dict[type, Callable[[np.ndarray], pa.Array]] = {
 
 def _render_mixed(cells: np.ndarray) -> tuple[pa.Array, pa.Array | None]:
     """Each kind of cell rendered on its own; the pieces put back in row order with one `take`."""
-    kinds = np.fromiter(map(type, cells), dtype=object, count=len(cells))
-    pieces: list[pa.Array] = []
+    types = list(map(type, cells))
+    kinds = list(dict.fromkeys(types))
+    number = {kind: i for i, kind in enumerate(kinds)}
+    codes = np.fromiter(map(number.__getitem__, types), np.intp, count=len(cells))  # no `==` on types:
+    pieces: list[pa.Array] = []  # numpy would broadcast a class such as pd.Timestamp
     order = np.full(len(cells), -1, np.int64)  # row → its position in the pieces put end to end
     stamps = None
     done = 0
-    for kind in set(kinds) - {type(None)}:
-        rows = kinds == kind
+    for i, kind in enumerate(kinds):
+        if kind is type(None):
+            continue
+        rows = codes == i
         to_seconds = _DATE_CELLS.get(kind)
         if to_seconds is None:
             pieces.append(_RENDERERS.get(kind, _render_other)(cells[rows]))

@@ -9,11 +9,13 @@ from pathlib import Path
 from unittest import mock
 
 import numpy as np
+import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 import pytest
 
 from doisoat.errors import Location
+from doisoat.sources import cells as cells_module
 from doisoat.sources import workbook
 from doisoat.sources.canonical import constant
 from doisoat.sources.cells import render_column, render_rows
@@ -109,6 +111,19 @@ def test_whole_numbers_render_as_arrow_prints_them(numbers: list[float]) -> None
 def test_key_many_matches_match_key() -> None:
     texts = ["Số lượng hồ sơ (bộ)", "Phường 01", "  ", "Mã HS"]
     assert key_many(texts) == [k or "" for k in match_key(texts).to_pylist()]
+
+
+def test_datetime_cells_convert_as_arrow_converts_them() -> None:
+    rng = np.random.default_rng(13)
+    cells = [dt.datetime(1970, 1, 1) + dt.timedelta(seconds=int(s), microseconds=int(u))
+             for s, u in zip(rng.integers(-3_000_000_000, 4_000_000_000, 2_000),
+                             rng.integers(0, 1_000_000, 2_000), strict=True)]
+    cells += [dt.datetime(1000, 1, 1, 0, 0, 0, 5), dt.datetime(9999, 12, 31, 23, 59, 59, 999_999),
+              pd.Timestamp("2019-01-05 08:30:00.5")]
+    arrow = pc.cast(pa.array(cells, pa.timestamp("us")), pa.timestamp("s"), safe=False)
+    texts, stamps = render_rows([[c] for c in cells])
+    assert pc.cast(stamps[0], pa.timestamp("s")).equals(arrow)
+    assert texts[0].equals(cells_module.format_day_first(arrow))
 
 
 def test_typed_date_cells_give_what_parsing_their_text_gives() -> None:
