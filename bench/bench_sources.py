@@ -1,10 +1,12 @@
 """Read throughput of the sources stage against bare library reads of the same files, same run.
 
 Ledger: a Mẫu 06 workbook of `--rows` data rows (default 200,000) written with xlsxwriter
-(constant_memory): `read_paper_ledgers` vs a bare calamine read of the sheet and
-`pandas.read_excel(engine="openpyxl")` (skipped above `--openpyxl-max` rows: it takes minutes).
+(constant_memory): `read_paper_ledgers` vs a bare calamine read of the sheet (open, parse,
+`to_python`; also with the garbage collector paused, as doisoat reads) and
+`pandas.read_excel(engine="openpyxl")` (once; skipped above `--openpyxl-max` rows).
 Export: a CSV of 5 × `--rows` rows (default 1,000,000): `read_electronic_exports` (text repair
-included) vs `pandas.read_csv`. Prints rows/s, seconds, peak RSS and the ratios; asserts nothing.
+included) vs `pandas.read_csv`. Readers take turns `--repeat` times (default 3) and their medians
+are compared. Prints rows/s, seconds, peak RSS, the ratios and the load average; asserts nothing.
 
     .venv/bin/python -m bench.bench_sources --rows 20000
 """
@@ -14,8 +16,11 @@ from __future__ import annotations
 import argparse
 import csv
 import datetime as dt
+import gc
+import os
 import random
 import resource
+import statistics
 import tempfile
 import time
 from collections.abc import Callable
@@ -46,12 +51,32 @@ def _peak_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def _cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
 def _timed(label: str, rows: int, func: Callable[[], Any]) -> float:
-    start = time.perf_counter()
+    """Wall seconds of one call; printed with the CPU seconds of all the process's threads (on a
+    loaded machine wall time stretches, CPU time much less)."""
+    start, cpu = time.perf_counter(), _cpu()
     func()
-    seconds = time.perf_counter() - start
-    print(f"  {label:<44} {seconds:8.2f} s  {rows / seconds:>12,.0f} rows/s  peak RSS {_peak_mib():,.0f} MiB")
+    seconds, cpu = time.perf_counter() - start, _cpu() - cpu
+    print(f"  {label:<48} {seconds:8.2f} s  {rows / seconds:>12,.0f} rows/s  cpu {cpu:6.2f} s  "
+          f"peak RSS {_peak_mib():,.0f} MiB")
     return seconds
+
+
+def _rounds(rows: int, repeat: int, readers: dict[str, Callable[[], Any]]) -> dict[str, float]:
+    """Each reader `repeat` times, taking turns (so load changes hit all alike); the median of each."""
+    times: dict[str, list[float]] = {label: [] for label in readers}
+    for _ in range(repeat):
+        for label, func in readers.items():
+            times[label].append(_timed(label, rows, func))
+    medians = {label: statistics.median(seconds) for label, seconds in times.items()}
+    for label, seconds in medians.items():
+        print(f"  median of {repeat}: {label:<36} {seconds:8.2f} s  {rows / seconds:>12,.0f} rows/s")
+    return medians
 
 
 def write_ledger(path: Path, rows: int, seed: int = 7) -> None:
@@ -102,18 +127,34 @@ def write_export(path: Path, rows: int, seed: int = 11) -> None:
 
 
 def _bare_calamine(path: Path) -> None:
+    """What any calamine-based reader does at least: open, parse the sheet, cells to Python."""
     book = calamine.CalamineWorkbook.from_path(str(path))
     book.get_sheet_by_name(book.sheet_names[0]).to_python(skip_empty_area=False)
+
+
+def _bare_calamine_collector_paused(path: Path) -> None:
+    """The same with the cyclic garbage collector paused, as `read_paper_ledgers` does."""
+    gc.disable()
+    try:
+        _bare_calamine(path)
+    finally:
+        gc.enable()
+
+
+def _load() -> str:
+    return "load average {:.2f} {:.2f} {:.2f}".format(*os.getloadavg())
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--rows", type=int, default=200_000, help="ledger rows; the export has 5× as many")
+    parser.add_argument("--repeat", type=int, default=3, help="runs of each reader (medians are compared)")
     parser.add_argument("--openpyxl-max", type=int, default=250_000,
-                        help="skip openpyxl above this many rows")
+                        help="skip openpyxl above this many rows (it runs once: it takes ~10× longer)")
     args = parser.parse_args()
     ledger_rows, export_rows = args.rows, 5 * args.rows
+    print(f"{os.cpu_count()} cores, {_load()}")
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         (folder / "paper").mkdir()
@@ -128,22 +169,31 @@ def main() -> None:
               f"export {sizes[1]:.1f} MiB")
 
         print(f"ledger workbook, {ledger_rows:,} rows")
-        bare = _timed("bare calamine read (to_python)", ledger_rows, lambda: _bare_calamine(ledger))
-        ours = _timed("read_paper_ledgers (doisoat)", ledger_rows,
-                      lambda: read_paper_ledgers(folder / "paper"))
+        bare, paused, ours = "bare calamine read (to_python)", "bare calamine read, collector paused", \
+            "read_paper_ledgers (doisoat)"
+        medians = _rounds(ledger_rows, args.repeat, {
+            bare: lambda: _bare_calamine(ledger),
+            paused: lambda: _bare_calamine_collector_paused(ledger),
+            ours: lambda: read_paper_ledgers(folder / "paper"),
+        })
+        print(f"  ratio doisoat / bare calamine = {medians[ours] / medians[bare]:.2f}× (aim ≤ 1.3×); "
+              f"/ bare calamine, collector paused = {medians[ours] / medians[paused]:.2f}×")
         if ledger_rows <= args.openpyxl_max:
             opx = _timed('pandas.read_excel(engine="openpyxl")', ledger_rows,
                          lambda: pd.read_excel(ledger, engine="openpyxl", header=None, dtype=str))
-            print(f"  ratio doisoat / bare calamine = {ours / bare:.2f}×; "
-                  f"openpyxl / doisoat = {opx / ours:.2f}×")
+            print(f"  openpyxl / doisoat = {opx / medians[ours]:.2f}× (aim ≥ 4×)")
         else:
-            print(f"  ratio doisoat / bare calamine = {ours / bare:.2f}× (openpyxl skipped)")
+            print("  (openpyxl skipped)")
 
         print(f"export CSV, {export_rows:,} rows")
-        pcsv = _timed("pandas.read_csv (dtype=str)", export_rows, lambda: pd.read_csv(export, dtype=str))
-        ours = _timed("read_electronic_exports (doisoat, repair incl.)", export_rows,
-                      lambda: read_electronic_exports(folder / "electronic"))
-        print(f"  ratio doisoat / pandas.read_csv = {ours / pcsv:.2f}×")
+        pcsv, ours = "pandas.read_csv (dtype=str)", "read_electronic_exports (doisoat, repair incl.)"
+        medians = _rounds(export_rows, args.repeat, {
+            pcsv: lambda: pd.read_csv(export, dtype=str),
+            ours: lambda: read_electronic_exports(folder / "electronic"),
+        })
+        print(f"  doisoat: {export_rows / medians[ours]:,.0f} rows/s (aim ≥ 500,000); "
+              f"ratio doisoat / pandas.read_csv = {medians[ours] / medians[pcsv]:.2f}×")
+    print(_load())
 
 
 if __name__ == "__main__":

@@ -85,11 +85,13 @@ def dossier_codes(raw: pa.Array) -> pa.Array:
 
 
 def datetimes(
-    cells: pa.Array, header: str, *, midnight: bool, formats: Sequence[str] = DEFAULT_FORMATS
+    cells: pa.Array, header: str, *, midnight: bool, formats: Sequence[str] = DEFAULT_FORMATS,
+    typed: pa.Array | None = None,
 ) -> tuple[pa.Array, pa.Array]:
-    """Parsed timestamps (truncated to the day when `midnight`) and "not a date" messages."""
+    """Parsed timestamps (truncated to the day when `midnight`) and "not a date" messages
+    (`typed`: the instants of typed date cells, see `parse_datetimes`)."""
     text = as_text_array(cells)
-    parsed = parse_datetimes(text, formats or DEFAULT_FORMATS)
+    parsed = parse_datetimes(text, formats or DEFAULT_FORMATS, typed)
     bad = pc.and_(parsed.is_null(), text.is_valid())
     if pc.any(bad).as_py():  # blank cells ("  ") are not bad
         bad = pc.and_(bad, clean_text(text).is_valid())

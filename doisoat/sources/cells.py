@@ -1,7 +1,8 @@
 """Spreadsheet cells (Python objects from calamine) rendered as the text a user sees.
 
-Every later step parses text, so a typed date cell, an Excel serial number and a date typed as text
-all go through the same date parser, and `raw_values` shows each cell as read. Rendering is done
+Every later step parses text, so an Excel serial number and a date typed as text go through the
+same date parser, and `raw_values` shows each cell as read; the instants of typed date cells are
+kept beside their text (`render_rows`) so the date parser can take them as they are. Rendering is done
 per column: a column of text cells converts to Arrow in one call; a mixed column is classified by
 Python type once, then converted with one Arrow conversion per type (numbers print without a
 trailing ".0", dates as dd/mm/yyyy, times of day only when not midnight; dates printed with numpy,
@@ -12,12 +13,16 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Sequence
+from itertools import chain
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from doisoat.sources.dates import TIMESTAMP
+from doisoat.sources.text import blank_to_null
 from doisoat.sources.timeformat import strftime
 
 DATETIME_FORMAT = "%d/%m/%Y %H:%M:%S"
@@ -33,21 +38,33 @@ def format_day_first(seconds: pa.Array) -> pa.Array:
     return pc.replace_with_mask(full, midnight, strftime(pc.filter(seconds, midnight), DATE_FORMAT))
 
 
+# Below this, Arrow prints a whole float without exponent, as its integer prints ("1e+10" above).
+_PLAIN_WHOLE_FLOATS = 1e10
+
+
 def _render_numbers(cells: np.ndarray) -> pa.Array:
-    return pc.cast(pa.array(cells, pa.float64(), from_pandas=True), pa.string())
+    numbers = pa.array(cells, pa.float64(), from_pandas=True)
+    values = numbers.to_numpy(zero_copy_only=False)  # nulls read as NaN: not whole
+    whole = (values == np.trunc(values)) & (np.abs(values) < _PLAIN_WHOLE_FLOATS)
+    if numbers.null_count == 0 and whole.all() and not np.signbit(values[values == 0]).any():
+        return pc.cast(pc.cast(numbers, pa.int64()), pa.string())  # counts and STT: twice as fast
+    return pc.cast(numbers, pa.string())
 
 
 def _render_integers(cells: np.ndarray) -> pa.Array:
     return pc.cast(pa.array(cells, pa.int64()), pa.string())
 
 
-def _render_datetimes(cells: np.ndarray) -> pa.Array:
-    seconds = pc.cast(pa.array(cells, pa.timestamp("us"), from_pandas=True), pa.timestamp("s"), safe=False)
-    return format_day_first(seconds)
+def _datetime_seconds(cells: np.ndarray) -> pa.Array:
+    try:  # pandas converts datetime objects three times as fast as Arrow does
+        stamps = pa.array(pd.to_datetime(cells).to_numpy())
+    except (ValueError, TypeError, OverflowError):  # out of its range, time zones: Arrow's way
+        stamps = pa.array(cells, pa.timestamp("us"), from_pandas=True)
+    return pc.cast(stamps, pa.timestamp("s"), safe=False)
 
 
-def _render_dates(cells: np.ndarray) -> pa.Array:
-    return format_day_first(pc.cast(pa.array(cells, pa.date32()), pa.timestamp("s")))
+def _date_seconds(cells: np.ndarray) -> pa.Array:
+    return pc.cast(pa.array(cells, pa.date32()), pa.timestamp("s"))
 
 
 def _render_booleans(cells: np.ndarray) -> pa.Array:
@@ -63,32 +80,86 @@ _RENDERERS: dict[type, Callable[[np.ndarray], pa.Array]] = {
     float: _render_numbers,
     int: _render_integers,
     bool: _render_booleans,
-    dt.datetime: _render_datetimes,
-    pd.Timestamp: _render_datetimes,
-    dt.date: _render_dates,
+}
+# Date and datetime cells: their instant (whole seconds), printed by `format_day_first`.
+_DATE_CELLS: dict[type, Callable[[np.ndarray], pa.Array]] = {
+    dt.datetime: _datetime_seconds,
+    pd.Timestamp: _datetime_seconds,
+    dt.date: _date_seconds,
 }
 
 
-def _render_mixed(cells: np.ndarray) -> pa.Array:
-    kinds = np.fromiter(map(type, cells), dtype=object, count=len(cells))
-    text = pa.nulls(len(cells), pa.string())
-    for kind in set(kinds) - {type(None)}:
-        rows = kinds == kind
-        rendered = _RENDERERS.get(kind, _render_other)(cells[rows])
-        text = pc.replace_with_mask(text, pa.array(rows), rendered)
-    return text
+def _render_mixed(cells: np.ndarray) -> tuple[pa.Array, pa.Array | None]:
+    """Each kind of cell rendered on its own; the pieces put back in row order with one `take`."""
+    types = list(map(type, cells))
+    kinds = list(dict.fromkeys(types))
+    number = {kind: i for i, kind in enumerate(kinds)}
+    codes = np.fromiter(map(number.__getitem__, types), np.intp, count=len(cells))  # no `==` on types:
+    pieces: list[pa.Array] = []  # numpy would broadcast a class such as pd.Timestamp
+    order = np.full(len(cells), -1, np.int64)  # row → its position in the pieces put end to end
+    stamps = None
+    done = 0
+    for i, kind in enumerate(kinds):
+        if kind is type(None):
+            continue
+        rows = codes == i
+        to_seconds = _DATE_CELLS.get(kind)
+        if to_seconds is None:
+            pieces.append(_RENDERERS.get(kind, _render_other)(cells[rows]))
+        else:
+            seconds = to_seconds(cells[rows])
+            pieces.append(format_day_first(seconds))
+            stamps = pc.replace_with_mask(pa.nulls(len(cells), TIMESTAMP) if stamps is None else stamps,
+                                          pa.array(rows), pc.cast(seconds, TIMESTAMP))
+        order[rows] = np.arange(done, done + len(pieces[-1]))
+        done += len(pieces[-1])
+    order[order < 0] = done  # empty cells: the null after the last piece
+    pieces.append(pa.nulls(1, pa.string()))
+    return pc.take(pa.concat_arrays(pieces), pa.array(order)), stamps
+
+
+def _render(values: np.ndarray | Sequence[object]) -> tuple[pa.Array, pa.Array | None]:
+    """Text of each cell, and the instants of the date cells when there are any."""
+    try:  # the common case: a column of text (and empty) cells, converted in one call
+        text, stamps = pa.array(values, pa.string(), from_pandas=True), None
+    except (pa.ArrowTypeError, pa.ArrowInvalid):  # numbers, dates…: one conversion per type
+        cells = np.empty(len(values), dtype=object)
+        cells[:] = values
+        text, stamps = _render_mixed(cells)
+    return blank_to_null(text), stamps
 
 
 def render_column(values: pd.Series | np.ndarray | Sequence[object]) -> pa.Array:
     """Text of each cell of one column; empty cells (None, NaN, "") become null."""
     if isinstance(values, pd.Series):
-        cells = values.to_numpy(dtype=object)
+        values = values.to_numpy(dtype=object)
+    return _render(values)[0]
+
+
+class RenderedRows(NamedTuple):
+    """A grid rendered column by column."""
+
+    texts: list[pa.Array]  # `render_column` of each column
+    stamps: dict[int, pa.Array]  # column → the instants of its date cells (null elsewhere), if any
+
+
+def render_rows(rows: Sequence[Sequence[object]]) -> RenderedRows:
+    """The columns of a grid given as rows (calamine's `to_python`) rendered as text, with the
+    instants of date cells beside them, so parsing their text back can be skipped (the text of a
+    date cell parses to exactly its instant). Short rows are padded with empty cells."""
+    lengths = np.fromiter(map(len, rows), np.int64, count=len(rows))
+    width = int(lengths.max(initial=0))
+    if np.all(lengths == width):  # calamine's ranges are rectangular: one C-level copy
+        grid = np.fromiter(chain.from_iterable(rows), dtype=object, count=len(rows) * width)
+        grid = grid.reshape(len(rows), width)
     else:
-        cells = np.empty(len(values), dtype=object)
-        cells[:] = values
-    try:  # the common case: a column of text (and empty) cells, converted in one call
-        text = pa.array(cells, pa.string(), from_pandas=True)
-    except (pa.ArrowTypeError, pa.ArrowInvalid):  # numbers, dates…: one conversion per type
-        text = _render_mixed(cells)
-    empty = pc.equal(text, "")
-    return pc.if_else(empty, pa.scalar(None, pa.string()), text) if pc.any(empty).as_py() else text
+        grid = np.empty((len(rows), width), dtype=object)
+        for i, row in enumerate(rows):
+            grid[i, : len(row)] = row
+    texts, stamps = [], {}
+    for j in range(width):
+        text, instants = _render(grid[:, j])
+        texts.append(text)
+        if instants is not None:
+            stamps[j] = instants
+    return RenderedRows(texts, stamps)

@@ -53,13 +53,27 @@ _EXCEL_EPOCH_US = int((dt.datetime(1899, 12, 30) - dt.datetime(1970, 1, 1)).tota
 
 
 def parse_datetimes(
-    values: pa.Array | pa.ChunkedArray, formats: Sequence[str] = DEFAULT_FORMATS
+    values: pa.Array | pa.ChunkedArray, formats: Sequence[str] = DEFAULT_FORMATS,
+    typed: pa.Array | None = None,
 ) -> pa.Array:
     """Timestamps (microseconds, naive) parsed day-first from text; null where blank or not a date.
 
     Columns with few distinct values (dates without time) are parsed once per distinct value.
+    `typed` holds the instants of the cells that were spreadsheet dates (null elsewhere; whole
+    seconds, rendered as dd/mm/yyyy[ HH:MM:SS] in `values`): those within the plausible years are
+    taken as they are, which is what parsing their text gives.
     """
-    return per_distinct(lambda text: _parse(text, formats), as_text_array(values))
+    text = as_text_array(values)
+    if typed is None or typed.null_count == len(typed):
+        return per_distinct(lambda column: _parse(column, formats), text)
+    year = pc.year(typed)
+    known = pc.if_else(pc.and_(pc.greater_equal(year, MIN_YEAR), pc.less_equal(year, MAX_YEAR)),
+                       typed.cast(TIMESTAMP), pa.scalar(None, TIMESTAMP))
+    rest = pc.and_kleene(text.is_valid(), known.is_null())
+    if not pc.any(rest).as_py():
+        return known
+    parsed = per_distinct(lambda column: _parse(column, formats), pc.filter(text, rest))
+    return pc.replace_with_mask(known, rest, parsed)
 
 
 def _parse(text: pa.Array, formats: Sequence[str]) -> pa.Array:

@@ -22,7 +22,6 @@ import pyarrow.csv as pcsv
 from doisoat import schema
 from doisoat.errors import ConfigError, LayoutError, Location, UnreadableFileError
 from doisoat.sources import canonical, textfile
-from doisoat.sources.cells import render_column
 from doisoat.sources.discovery import find_files, sha256_of, warn_duplicate_names
 from doisoat.sources.encodings import UTF8, UTF8_BOM, describe
 from doisoat.sources.jsonrows import json_objects
@@ -37,7 +36,7 @@ from doisoat.sources.profiles import (
 )
 from doisoat.sources.result import FAILED, READ, SKIPPED, FileLog, ReadResult
 from doisoat.sources.text import clean_one, clean_text, shared_encodings
-from doisoat.sources.workbook import open_workbook, read_grid, worksheet_names
+from doisoat.sources.workbook import open_workbook, read_cells, worksheet_names
 
 log = logging.getLogger(__name__)
 
@@ -187,11 +186,11 @@ def _read_spreadsheet(
         for sheet in worksheet_names(book):
             location = Location(file=path.name, sheet=sheet)
             try:
-                grid = read_grid(book, sheet, location)
-                if grid.empty:
+                texts = read_cells(book, sheet, location).texts
+                height = len(texts[0]) if texts else 0
+                if not height:
                     raise LayoutError("empty sheet", location)
-                texts = [render_column(grid[c]) for c in grid.columns]  # once per column
-                depth = min(len(grid), HEADER_SEARCH_ROWS)
+                depth = min(height, HEADER_SEARCH_ROWS)
                 top = [repair_lines([t[r].as_py() or "" for t in texts]) for r in range(depth)]
                 candidates = [(r + 1, [clean_one(h) for h in top[r]]) for r in range(depth)]
                 profile, header_row = choose_export_profile(candidates, profiles, location, any_row=True)
@@ -205,7 +204,7 @@ def _read_spreadsheet(
             keep = [i for i, h in enumerate(headers) if h or pc.any(texts[i][header_row:].is_valid()).as_py()]
             names = _unique([headers[i] for i in keep])
             columns = [texts[i][header_row:] for i in keep]
-            rows = pa.array(np.arange(header_row + 1, len(grid) + 1, dtype=np.int64))
+            rows = pa.array(np.arange(header_row + 1, height + 1, dtype=np.int64))
             table = export_records(names, columns, rows, profile, path.name, sha256, sheet, registry)
             tables.append(table)
             outcomes.append((sheet, READ, None, table.num_rows))

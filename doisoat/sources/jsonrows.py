@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 
-import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -18,12 +17,14 @@ from doisoat.sources.text import utf8_bytes
 
 _SIMPLE_ESCAPES = [("\\", "\\\\"), ('"', '\\"'), ("\n", "\\n"), ("\r", "\\r"), ("\t", "\\t")]
 _OTHER_CONTROLS = [chr(c) for c in range(0x20) if chr(c) not in "\n\r\t"]
+_QUOTE, _BACKSLASH = ord('"'), ord("\\")
 _HAS_OTHER_CONTROL = "[" + "".join(f"\\x{{{ord(c):02X}}}" for c in _OTHER_CONTROLS) + "]"
 
 
 def _needs_escape(values: pa.Array) -> bool:
-    raw, _ = utf8_bytes(values)
-    return bool(np.any((raw < 0x20) | (raw == ord('"')) | (raw == ord("\\"))))
+    raw, _ = utf8_bytes(values)  # reductions and two comparisons: no byte mask combined
+    return bool(len(raw)) and (int(raw.min()) < 0x20 or bool((raw == _QUOTE).any())
+                               or bool((raw == _BACKSLASH).any()))
 
 
 def _escaped(values: pa.Array) -> pa.Array:
@@ -40,17 +41,19 @@ def _escaped(values: pa.Array) -> pa.Array:
 def json_objects(keys: Sequence[str], columns: Sequence[pa.Array], length: int) -> pa.Array:
     """One JSON object per row mapping each key to the row's value in the matching column.
 
-    The literal parts (keys, quotes) are merged into the separators of one element-wise join; only
-    columns with nulls need a per-row choice between a quoted value and `null`. (Quoting repeating
+    The literal parts (keys, quotes, the `null` of empty columns) are merged into the separators of
+    one element-wise join; only columns with some nulls need a per-row choice between a quoted value
+    and `null`. (Quoting repeating
     columns once per distinct value and taking the pieces was tried: the takes allocate a column's
     worth of text each, which costs more than it saves on large inputs.)
     """
-    if not keys:
-        return pa.array(["{}"] * length, pa.string())
     pieces: list[pa.Array | str] = []
     literal = "{"
     for i, (key, column) in enumerate(zip(keys, columns, strict=True)):
         literal += ("," if i else "") + json.dumps(key, ensure_ascii=False) + ":"
+        if column.null_count == len(column):  # an empty column: part of the literal
+            literal += "null"
+            continue
         values = _escaped(column)
         if column.null_count:
             pieces += [literal, pc.fill_null(pc.binary_join_element_wise('"', values, '"', ""), "null")]
@@ -58,5 +61,7 @@ def json_objects(keys: Sequence[str], columns: Sequence[pa.Array], length: int) 
         else:
             pieces += [literal + '"', values]
             literal = '"'
+    if not pieces:  # no key, or only empty columns: the same object on every row
+        return pa.array([literal + "}"] * length, pa.string())
     pieces.append(literal + "}")
     return pc.binary_join_element_wise(*pieces, "")

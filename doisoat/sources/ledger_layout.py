@@ -147,13 +147,18 @@ def _footer_row(texts: Sequence[pa.Array], start: int, patterns: Sequence[re.Pat
     """First row at or after `start` whose first non-empty cell matches a footer pattern."""
     if not texts or start >= len(texts[0]):
         return None
-    first = pa.nulls(len(texts[0]) - start, pa.string())
-    for column in texts:
-        first = pc.coalesce(first, column[start:])
-    folded = fold_text(first)
-    hit = pc.fill_null(pa.nulls(len(folded), pa.bool_()), False)
-    for pattern in patterns:
-        hit = pc.or_(hit, pc.fill_null(pc.match_substring_regex(folded, pattern.pattern), False))
+    first = texts[0][start:]
+    if first.null_count:  # coalesced only on the rows whose first cell is empty
+        empty = first.is_null()
+        rest = pc.coalesce(*(pc.filter(column[start:], empty) for column in texts[1:]),
+                           pa.nulls(1, pa.string())[0])
+        first = pc.replace_with_mask(first, empty, rest)
+    if not patterns:
+        return None
+    # one pass of the alternation (a match of any pattern); each in its own group, so inline flags
+    # such as "(?i)" keep to their pattern
+    either = "|".join(f"(?:{pattern.pattern})" for pattern in patterns)
+    hit = pc.fill_null(pc.match_substring_regex(fold_text(first), either), False)
     rows = pc.indices_nonzero(hit)
     return start + rows[0].as_py() if len(rows) else None
 

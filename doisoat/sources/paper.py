@@ -16,13 +16,14 @@ from collections.abc import Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from doisoat import schema
 from doisoat.errors import ConfigError, LayoutError, Location, UnreadableFileError
 from doisoat.sources import canonical, textfile
-from doisoat.sources.cells import render_column
+from doisoat.sources.dates import parse_datetimes, to_dates
 from doisoat.sources.discovery import find_files, sha256_of, warn_duplicate_names
 from doisoat.sources.jsonrows import json_objects
 from doisoat.sources.ledger_layout import LedgerColumn, LedgerLayout, locate_ledger
@@ -32,7 +33,7 @@ from doisoat.sources.problems import cell_message, join_messages
 from doisoat.sources.profiles import RETURN_COLUMNS, LedgerProfile, ledger_profile
 from doisoat.sources.result import FAILED, READ, SKIPPED, FileLog, ReadResult
 from doisoat.sources.text import clean_text, fold_text, shared_encodings
-from doisoat.sources.workbook import open_workbook, read_grid, worksheet_names
+from doisoat.sources.workbook import open_workbook, read_cells, worksheet_names
 
 log = logging.getLogger(__name__)
 
@@ -87,8 +88,7 @@ def _read_workbook(
         for sheet in worksheet_names(book):
             sheet_location = Location(file=path.name, sheet=sheet)
             try:
-                grid = read_grid(book, sheet, sheet_location)
-                raw = [render_column(grid[c]) for c in grid.columns]  # once per column
+                raw, stamps = read_cells(book, sheet, sheet_location)  # text columns, date instants
                 texts = repair_columns(raw)  # TCVN3 / VNI / NFD → Unicode NFC
                 layout = locate_ledger(texts, profile, sheet_location)
             except UnreadableFileError as exc:
@@ -97,7 +97,7 @@ def _read_workbook(
             except LayoutError as exc:
                 outcomes.append((sheet, SKIPPED, exc.message, 0))
                 continue
-            table = sheet_records(texts, layout, path.name, sha256, sheet, registry, profile, raw)
+            table = sheet_records(texts, layout, path.name, sha256, sheet, registry, profile, raw, stamps)
             tables.append(table)
             outcomes.append((sheet, READ, None, table.num_rows))
     finally:
@@ -138,19 +138,23 @@ def _record_rows(data: Mapping[int, pa.Array], layout: LedgerLayout) -> pa.Array
 def sheet_records(
     texts: Sequence[pa.Array], layout: LedgerLayout, file_name: str, sha256: str, sheet: str | None,
     registry: OfficeRegistry, profile: LedgerProfile, raw_texts: Sequence[pa.Array] | None = None,
+    stamps: Mapping[int, pa.Array] | None = None,
 ) -> pa.Table:
     """The canonical records of one ledger sheet (office included) as an Arrow table.
 
     `texts` are the repaired cell texts, `raw_texts` the cells as read (default: `texts`), kept in
-    `raw_values` and `dossier_code_raw`. A CSV ledger has no sheet: its refs are "<file>#<row>".
+    `raw_values` and `dossier_code_raw`; `stamps` the instants of typed date cells by column
+    (cells.render_rows). A CSV ledger has no sheet: its refs are "<file>#<row>".
     """
     with shared_encodings():  # columns dictionary-encoded once across the steps below
-        return _sheet_records(texts, layout, file_name, sha256, sheet, registry, profile, raw_texts)
+        return _sheet_records(texts, layout, file_name, sha256, sheet, registry, profile, raw_texts,
+                              stamps or {})
 
 
 def _sheet_records(
     texts: Sequence[pa.Array], layout: LedgerLayout, file_name: str, sha256: str, sheet: str | None,
     registry: OfficeRegistry, profile: LedgerProfile, raw_texts: Sequence[pa.Array] | None,
+    stamps: Mapping[int, pa.Array],
 ) -> pa.Table:
     start, end = layout.first_data_row, layout.end_row
     as_read = raw_texts if raw_texts is not None else texts
@@ -165,21 +169,24 @@ def _sheet_records(
         cells = {i: pc.take(column, rows) for i, column in data.items()}
         raw_cells = {i: cells[i] if raw_data[i] is data[i] else pc.take(column, rows)
                      for i, column in raw_data.items()}
+    typed = {i: column[start:end] if n == end - start else pc.take(column[start:end], rows)
+             for i, column in stamps.items() if i in data}
     rows = pc.add(pc.cast(rows, pa.int64()), start)
     with ThreadPoolExecutor(max_workers=1) as pool:  # Arrow kernels release the GIL: raw_values on
         raw_values = pool.submit(  # another core while the canonical columns are built
             json_objects, [c.header for c in layout.columns],
             [canonical.raw_text(raw_cells[c.index]) for c in layout.columns], n)
-        return _canonical(cells, layout, rows, file_name, sha256, sheet, registry, profile, raw_cells,
-                          raw_values)
+        return _canonical(cells, typed, layout, rows, file_name, sha256, sheet, registry, profile,
+                          raw_cells, raw_values)
 
 
 def _canonical(
-    cells: Mapping[int, pa.Array], layout: LedgerLayout, rows: pa.Array, file_name: str, sha256: str,
-    sheet: str | None, registry: OfficeRegistry, profile: LedgerProfile, raw_cells: Mapping[int, pa.Array],
-    raw_values: Future[pa.Array],
+    cells: Mapping[int, pa.Array], typed: Mapping[int, pa.Array], layout: LedgerLayout, rows: pa.Array,
+    file_name: str, sha256: str, sheet: str | None, registry: OfficeRegistry, profile: LedgerProfile,
+    raw_cells: Mapping[int, pa.Array], raw_values: Future[pa.Array],
 ) -> pa.Table:
-    """The canonical columns of the record rows (`rows`: grid positions), `raw_values` joined in."""
+    """The canonical columns of the record rows (`rows`: grid positions; `typed`: instants of
+    date cells by column), `raw_values` joined in."""
     n = len(rows)
     by_field = layout.fields()
 
@@ -218,11 +225,12 @@ def _canonical(
     for field, midnight in dates:
         column = first(field)
         if column:
-            out[field], message = canonical.datetimes(cells[column.index], column.header, midnight=midnight)
+            out[field], message = canonical.datetimes(cells[column.index], column.header, midnight=midnight,
+                                                      typed=typed.get(column.index))
             messages.append(message)
         else:
             out[field] = canonical.nulls(field, n)
-    returned, stated, marks, return_messages = _returns(cells, by_field, n, profile)
+    returned, stated, marks, return_messages = _returns(cells, typed, by_field, n, profile)
     out[schema.RETURNED_DATE], out[schema.STATED_TIMELINESS] = returned, stated
     out[schema.RETURN_MARKS] = marks
     messages.extend(return_messages)
@@ -242,7 +250,8 @@ def _canonical(
 
 
 def _returns(
-    cells: Mapping[int, pa.Array], by_field: Mapping[str, list[LedgerColumn]], n: int, profile: LedgerProfile
+    cells: Mapping[int, pa.Array], typed: Mapping[int, pa.Array], by_field: Mapping[str, list[LedgerColumn]],
+    n: int, profile: LedgerProfile,
 ) -> tuple[pa.Array, pa.Array, pa.Array, list[pa.Array]]:
     """returned_date, stated_timeliness, return_marks and messages.
 
@@ -256,39 +265,41 @@ def _returns(
         if not single:
             return (canonical.nulls(schema.RETURNED_DATE, n), canonical.nulls(schema.STATED_TIMELINESS, n),
                     canonical.nulls(schema.RETURN_MARKS, n), [])
-        dates, message = canonical.datetimes(cells[single[0].index], single[0].header, midnight=True)
+        dates, message = canonical.datetimes(cells[single[0].index], single[0].header, midnight=True,
+                                             typed=typed.get(single[0].index))
         marks = pc.cast(clean_text(cells[single[0].index]).is_valid(), pa.int64())
         return dates, canonical.nulls(schema.STATED_TIMELINESS, n), marks, [message]
 
     ticks = pa.array(sorted(profile.tick_marks), pa.string())
-    returned = canonical.nulls(schema.RETURNED_DATE, n)
-    dated = pc.fill_null(pa.nulls(n, pa.bool_()), False)  # a date was taken from an earlier column
-    stated_by_date = stated_by_value = canonical.nulls(schema.STATED_TIMELINESS, n)
-    kept_by_date = kept_by_value = pa.nulls(n, pa.string())
-    marks = pa.array([0] * n, pa.int64())
-    messages = []
-    for column, timeliness in split:
+    filled, dated, messages = [], [], []
+    for column, _ in split:
         text = clean_text(cells[column.index])
-        filled = pc.fill_null(text.is_valid(), False)
-        tick = pc.fill_null(pc.is_in(fold_text(text), value_set=ticks), False)
-        dates, _ = canonical.datetimes(text, column.header, midnight=True)
-        has_date = pc.fill_null(dates.is_valid(), False)
-        not_a_date = pc.and_(filled, pc.invert(pc.or_(has_date, tick)))
-        messages.append(cell_message(not_a_date, column.header, canonical.NOT_A_DATE, text))
-        take_date = pc.and_(has_date, pc.invert(dated))
-        returned = pc.if_else(take_date, dates, returned)
-        stated_by_date = pc.if_else(take_date, timeliness, stated_by_date)
-        kept_by_date = pc.if_else(take_date, column.header, kept_by_date)
-        dated = pc.or_(dated, has_date)
-        take_value = pc.and_(filled, stated_by_value.is_null())
-        stated_by_value = pc.if_else(take_value, timeliness, stated_by_value)
-        kept_by_value = pc.if_else(take_value, column.header, kept_by_value)
-        marks = pc.add(marks, pc.cast(filled, pa.int64()))
-    names = " / ".join(column.header for column, _ in split)
-    kept = pc.coalesce(kept_by_date, kept_by_value)
-    several = pc.greater(marks, 1)
-    if pc.any(several).as_py():
-        note = pc.binary_join_element_wise(
-            f"{RETURN_GROUP}: more than one of {names} filled; kept ", kept, "")
-        messages.append(pc.if_else(several, note, pa.scalar(None, pa.string())))
-    return returned, pc.coalesce(stated_by_date, stated_by_value), marks, messages
+        dates = to_dates(parse_datetimes(text, typed=typed.get(column.index)))
+        is_filled = np.asarray(pc.fill_null(text.is_valid(), False))
+        has_date = np.asarray(pc.fill_null(dates.is_valid(), False))
+        undated = is_filled & ~has_date  # a tick mark, or not a date
+        if undated.any():
+            rows = pa.array(np.flatnonzero(undated))
+            tick = pc.fill_null(pc.is_in(fold_text(pc.take(text, rows)), value_set=ticks), False)
+            undated[undated] = ~np.asarray(tick)
+        messages.append(cell_message(pa.array(undated), column.header, canonical.NOT_A_DATE, text))
+        filled.append(is_filled)
+        dated.append(dates)
+    # per row, the column giving the timeliness: the first holding a date, else the first filled
+    chosen = np.full(n, -1, np.int8)
+    for i in reversed(range(len(split))):
+        chosen[filled[i]] = i
+    for i in reversed(range(len(split))):
+        chosen[np.asarray(pc.fill_null(dated[i].is_valid(), False))] = i
+    chosen_column = pa.array(chosen, mask=chosen < 0)
+    stated = pc.take(pa.array([timeliness for _, timeliness in split], pa.string()), chosen_column)
+    counts = np.sum(filled, axis=0, dtype=np.int64)
+    several = counts > 1
+    if several.any():
+        names = " / ".join(column.header for column, _ in split)
+        kept = pc.take(pa.array([column.header for column, _ in split], pa.string()),
+                       pa.array(chosen[several]))
+        note = pc.binary_join_element_wise(f"{RETURN_GROUP}: more than one of {names} filled; kept ", kept,
+                                           "")
+        messages.append(pc.replace_with_mask(pa.nulls(n, pa.string()), pa.array(several), note))
+    return pc.coalesce(*dated), stated, pa.array(counts), messages

@@ -39,6 +39,8 @@ _LEADING_ZEROS = r"\b0+(\d)"
 _SPACE_LEADS = ((0xC2, 0xA0), (0xC2, 0xAD), (0xE1, 0x9A), (0xE2, 0x80), (0xE2, 0x81), (0xE3, 0x80),
                 (0xEF, 0xBB))
 _SPACE, _TAB, _CR = 0x20, 0x09, 0x0D
+_D_STROKE = (0xC4, 0x91)  # "đ" in UTF-8
+_FIRST_MARK_LEAD = 0xCC  # UTF-8 lead byte of U+0300: no character below it is a nonspacing mark
 
 # Columns whose sample has fewer distinct values than this share are processed per distinct value.
 _DISTINCT_SHARE = 0.5
@@ -122,6 +124,8 @@ def per_distinct(func: Callable[[pa.Array], pa.Array], values: pa.Array) -> pa.A
         return func(values)
     dictionary, indices = found
     mapped = func(dictionary)
+    if mapped is dictionary:  # nothing changed (e.g. text already clean)
+        return values
     out = pc.take(mapped, indices)
     _remember(out, mapped, indices)
     return out
@@ -203,8 +207,19 @@ def _clean(values: pa.Array) -> pa.Array:
 
 
 def blank_to_null(values: pa.Array) -> pa.Array:
-    """Empty strings become null."""
-    return pc.if_else(pc.equal(values, ""), pa.scalar(None, pa.string()), values)
+    """Empty strings become null (`values` itself when none is empty). Only the validity bitmap
+    changes: the string data are shared."""
+    blank = np.diff(utf8_bytes(values)[1]) == 0  # nulls too
+    valid = np.asarray(values.is_valid()) if values.null_count else None
+    if valid is not None:
+        blank &= valid
+    if not blank.any():
+        return values
+    if values.offset or values.type != pa.string():  # slices: rebuilding the buffers is not worth it
+        return pc.if_else(pa.array(blank), pa.scalar(None, values.type), values)
+    keep = ~blank if valid is None else ~blank & valid
+    _, offsets, data = values.buffers()
+    return pa.StringArray.from_buffers(len(values), offsets, data, pa.array(keep).buffers()[1])
 
 
 def clean_text(values: pa.Array | Iterable[str | None]) -> pa.Array:
@@ -227,9 +242,16 @@ def _fold_column(cleaned: pa.Array) -> pa.Array:
 
 
 def _fold(cleaned: pa.Array) -> pa.Array:
-    folded = pc.utf8_lower(cleaned)
-    folded = pc.replace_substring_regex(pc.utf8_normalize(folded, "NFD"), _MARKS, "")
-    return pc.replace_substring(folded, "đ", "d")
+    raw, _ = utf8_bytes(cleaned)
+    if is_ascii(raw):  # no diacritics, no đ: lower-casing is all there is to do
+        return pc.ascii_lower(cleaned)
+    folded = pc.utf8_normalize(pc.utf8_lower(cleaned), "NFD")
+    raw, _ = utf8_bytes(folded)
+    if int(raw.max()) >= _FIRST_MARK_LEAD:
+        folded = pc.replace_substring_regex(folded, _MARKS, "")
+    if has_byte_pairs(raw, [_D_STROKE]):
+        folded = pc.replace_substring(folded, "đ", "d")
+    return folded
 
 
 def match_key(values: pa.Array | Iterable[str | None]) -> pa.Array:

@@ -3,18 +3,36 @@
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import json
+from pathlib import Path
+from unittest import mock
 
 import numpy as np
+import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 import pytest
 
+from doisoat.errors import Location
+from doisoat.sources import cells as cells_module
+from doisoat.sources import workbook
 from doisoat.sources.canonical import constant
-from doisoat.sources.cells import render_column
+from doisoat.sources.cells import render_column, render_rows
+from doisoat.sources.dates import parse_datetimes
 from doisoat.sources.jsonrows import json_objects
-from doisoat.sources.text import clean_text, fold_text, key_many, match_key, per_distinct, shared_encodings
+from doisoat.sources.text import (
+    blank_to_null,
+    clean_text,
+    fold_text,
+    key_many,
+    match_key,
+    per_distinct,
+    shared_encodings,
+)
 from doisoat.sources.timeformat import strftime
+from doisoat.sources.workbook import open_workbook
+from tests.sources.builders import write_workbook
 
 
 @pytest.mark.parametrize("fmt", ["%d/%m/%Y %H:%M:%S", "%d/%m/%Y", "%Y-%m-%d", "%d-%m-%y",
@@ -62,9 +80,10 @@ def test_shared_encodings_give_the_same_results() -> None:
 
 
 def test_json_objects_of_repeating_columns_match_json_dumps() -> None:
-    names = ['Tên "TTHC"', "Trạng thái", "Mã"]
+    names = ['Tên "TTHC"', "Ghi chú", "Trạng thái", "Mã"]
     columns = [
         pa.array([["Đăng ký", 'a"b\\c', None][i % 3] for i in range(3_000)], pa.string()),
+        pa.nulls(3_000, pa.string()),  # an empty column
         pa.array([["Đã trả", "", "x\ny"][i % 3] for i in range(3_000)], pa.string()),
         pa.array([f"H56-{i}" for i in range(3_000)], pa.string()),
     ]
@@ -74,6 +93,95 @@ def test_json_objects_of_repeating_columns_match_json_dumps() -> None:
     assert rows == expected
 
 
+def test_json_objects_of_empty_columns_only() -> None:
+    empty = pa.nulls(2, pa.string())
+    assert json_objects(["A", "B"], [empty, empty], 2).to_pylist() == ['{"A":null,"B":null}'] * 2
+    assert json_objects([], [], 2).to_pylist() == ["{}", "{}"]
+    assert json_objects(["A"], [pa.array([], pa.string())], 0).to_pylist() == []
+
+
+@pytest.mark.parametrize("numbers", [[1.0, 2.0, 912345678.0], [1.0, -0.0, 3.0], [1.5, 2.0], [1e10, 7.0],
+                                     [-3.0, 1e9]])
+def test_whole_numbers_render_as_arrow_prints_them(numbers: list[float]) -> None:
+    cells = np.array(["STT", *numbers], dtype=object)
+    expected = pc.cast(pa.array(numbers, pa.float64()), pa.string()).to_pylist()
+    assert render_column(cells).to_pylist() == ["STT", *expected]
+
+
 def test_key_many_matches_match_key() -> None:
     texts = ["Số lượng hồ sơ (bộ)", "Phường 01", "  ", "Mã HS"]
     assert key_many(texts) == [k or "" for k in match_key(texts).to_pylist()]
+
+
+def test_datetime_cells_convert_as_arrow_converts_them() -> None:
+    rng = np.random.default_rng(13)
+    cells = [dt.datetime(1970, 1, 1) + dt.timedelta(seconds=int(s), microseconds=int(u))
+             for s, u in zip(rng.integers(-3_000_000_000, 4_000_000_000, 2_000),
+                             rng.integers(0, 1_000_000, 2_000), strict=True)]
+    cells += [dt.datetime(1000, 1, 1, 0, 0, 0, 5), dt.datetime(9999, 12, 31, 23, 59, 59, 999_999),
+              pd.Timestamp("2019-01-05 08:30:00.5")]
+    arrow = pc.cast(pa.array(cells, pa.timestamp("us")), pa.timestamp("s"), safe=False)
+    texts, stamps = render_rows([[c] for c in cells])
+    assert pc.cast(stamps[0], pa.timestamp("s")).equals(arrow)
+    assert texts[0].equals(cells_module.format_day_first(arrow))
+
+
+def test_typed_date_cells_give_what_parsing_their_text_gives() -> None:
+    rng = np.random.default_rng(11)
+    base = dt.datetime(2019, 1, 1)
+    cells: list[object] = [base + dt.timedelta(seconds=int(s), microseconds=int(u))
+                           for s, u in zip(rng.integers(-4_000_000_000, 4_000_000_000, 2_000),
+                                           rng.integers(0, 1_000_000, 2_000), strict=True)]
+    cells += [dt.date(2019, 1, d) for d in range(1, 4)] + [dt.datetime(1850, 3, 2), dt.datetime(2250, 1, 1)]
+    cells += ["05/01/2019", "31/02/2019", "8 giờ 30, 05/01/2019", None, 3.0]
+    texts, stamps = render_rows([[c] for c in cells])
+    assert list(stamps) == [0]  # only the column holding date cells has instants
+    assert parse_datetimes(texts[0], typed=stamps[0]).equals(parse_datetimes(texts[0]))
+
+
+def test_render_rows_renders_each_column_and_pads_short_rows() -> None:
+    rows: list[list[object]] = [["Mã", "Ngày"], ["B-1", dt.datetime(2019, 1, 5, 8, 30)], ["B-2"], []]
+    texts, stamps = render_rows(rows)
+    assert [t.to_pylist() for t in texts] == [
+        ["Mã", "B-1", "B-2", None], ["Ngày", "05/01/2019 08:30:00", None, None]]
+    assert stamps[1].to_pylist() == [None, dt.datetime(2019, 1, 5, 8, 30), None, None]
+    assert render_rows([]) == ([], {})
+
+
+def test_reading_cells_pauses_the_collector_and_restores_its_state(tmp_path: Path) -> None:
+    path = write_workbook(tmp_path / "a.xlsx", {"S": [["x", 1], ["y", 2]]})
+    book = open_workbook(path)
+    try:
+        seen = []
+        real = workbook.read_rows
+        here = Location(file="a.xlsx")
+        for enabled in (True, False):
+            (gc.enable if enabled else gc.disable)()
+            with mock.patch.object(workbook, "read_rows", lambda *a: seen.append(gc.isenabled()) or real(*a)):
+                assert workbook.read_cells(book, "S", here).texts[0].to_pylist() == ["x", "y"]
+            assert gc.isenabled() == enabled
+        assert seen == [False, False]
+    finally:
+        gc.enable()
+        book.close()
+
+
+def test_clean_text_of_clean_text_is_the_same_array() -> None:
+    values = pa.array([["Đăng ký khai sinh", "Chứng thực", None][i % 3] for i in range(5_000)], pa.string())
+    assert blank_to_null(values) is values
+    assert clean_text(values) is values  # repeating column: cleaned per distinct value, nothing to take
+    assert blank_to_null(pa.array(["a", "", None])).to_pylist() == ["a", None, None]
+    assert blank_to_null(pa.array(["", "a", ""])[1:]).to_pylist() == ["a", None]
+
+
+@pytest.mark.parametrize("words", [
+    ["STT", "Tổng Cộng", None, "12"],  # ASCII and Vietnamese
+    ["1", "2", "ABC", None],  # ASCII only: lower-casing only
+    ["Đ", "đ\u0300", "Ærø ½", "\u0e01\u0e31"],  # đ, no mark below U+0300, a Thai nonspacing mark
+])
+def test_fold_text_skips_only_the_steps_that_change_nothing(words: list[str | None]) -> None:
+    values = pa.array(words, pa.string())
+    cleaned = clean_text(values)
+    plain = pc.replace_substring(pc.replace_substring_regex(
+        pc.utf8_normalize(pc.utf8_lower(cleaned), "NFD"), r"\p{Mn}", ""), "đ", "d")
+    assert fold_text(values).equals(plain)

@@ -73,6 +73,25 @@ def test_locate_ledger_finds_title_header_numbering_and_footer() -> None:
         ("Trả kết quả", c.RETURNED_DATE)]
 
 
+@pytest.mark.parametrize("footer", [
+    [None, None, "TỔNG SỐ: 2"],
+    ["Cộng (1)"],
+    [None, None, None, "NGƯỜI LẬP SỔ"],  # the first non-empty cell counts, wherever it is
+    ["  (Ký, ghi rõ họ tên)"],
+    [None, "Tây Ninh, ngày 05 tháng 01 năm 2019"],
+])
+def test_each_footer_pattern_ends_the_data(footer: list[str | None]) -> None:
+    rows: list[list[str | None]] = [
+        ["STT", "Mã hồ sơ", "Nhận hồ sơ", "Trả kết quả"],
+        ["1", "A-1", "05/01/2019", None],
+        [None, "A-2", "05/01/2019", None],  # no STT: not a footer either
+        footer,
+        ["3", "A-3", "06/01/2019", None],
+    ]
+    layout = locate_ledger(_columns(rows), ledger_profile(), HERE)
+    assert (layout.first_data_row, layout.end_row) == (1, 3)
+
+
 def test_locate_ledger_without_header_is_a_layout_error() -> None:
     with pytest.raises(LayoutError, match="no ledger header found in the first 2 rows"):
         locate_ledger(_columns([["Hướng dẫn"], ["Ghi đủ các cột"]]), ledger_profile(), HERE)
