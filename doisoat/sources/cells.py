@@ -38,17 +38,19 @@ def format_day_first(seconds: pa.Array) -> pa.Array:
     return pc.replace_with_mask(full, midnight, strftime(pc.filter(seconds, midnight), DATE_FORMAT))
 
 
-# Below this, Arrow prints a whole float without exponent, as its integer prints ("1e+10" above).
-_PLAIN_WHOLE_FLOATS = 1e10
+# Whole numbers below 2**53 are exact in a float: printed as integers, so an ID or phone number typed as a
+# number keeps its digits ("123456789012", not Arrow's "1.23456789012e+11"). Other numbers: Arrow's print.
+_EXACT_WHOLE_FLOATS = 2.0**53
 
 
 def _render_numbers(cells: np.ndarray) -> pa.Array:
     numbers = pa.array(cells, pa.float64(), from_pandas=True)
     values = numbers.to_numpy(zero_copy_only=False)  # nulls read as NaN: not whole
-    whole = (values == np.trunc(values)) & (np.abs(values) < _PLAIN_WHOLE_FLOATS)
-    if numbers.null_count == 0 and whole.all() and not np.signbit(values[values == 0]).any():
-        return pc.cast(pc.cast(numbers, pa.int64()), pa.string())  # counts and STT: twice as fast
-    return pc.cast(numbers, pa.string())
+    whole = (values == np.trunc(values)) & (np.abs(values) < _EXACT_WHOLE_FLOATS)
+    if numbers.null_count == 0 and whole.all():
+        return pc.cast(pa.array(values.astype(np.int64)), pa.string())  # counts and STT: twice as fast
+    integers = pc.cast(pa.array(np.where(whole, values, 0).astype(np.int64)), pa.string())
+    return pc.if_else(pa.array(whole), integers, pc.cast(numbers, pa.string()))
 
 
 def _render_integers(cells: np.ndarray) -> pa.Array:

@@ -101,11 +101,19 @@ def test_json_objects_of_empty_columns_only() -> None:
 
 
 @pytest.mark.parametrize("numbers", [[1.0, 2.0, 912345678.0], [1.0, -0.0, 3.0], [1.5, 2.0], [1e10, 7.0],
-                                     [-3.0, 1e9]])
-def test_whole_numbers_render_as_arrow_prints_them(numbers: list[float]) -> None:
+                                     [-3.0, 1e9], [123456789012.0, 0.25], [2.0**53, 1.0],
+                                     [float("nan"), 4.0]])
+def test_numbers_render_whole_as_integers_else_as_arrow_prints_them(numbers: list[float]) -> None:
     cells = np.array(["STT", *numbers], dtype=object)
-    expected = pc.cast(pa.array(numbers, pa.float64()), pa.string()).to_pylist()
+    arrow = pc.cast(pa.array(numbers, pa.float64(), from_pandas=True), pa.string()).to_pylist()
+    expected = [str(int(n)) if n == n and n == int(n) and abs(n) < 2.0**53 else a
+                for n, a in zip(numbers, arrow, strict=True)]
     assert render_column(cells).to_pylist() == ["STT", *expected]
+
+
+def test_an_id_typed_as_a_number_keeps_its_digits() -> None:
+    cells = np.array(["CCCD", 79203001234.0, 1.5], dtype=object)
+    assert render_column(cells).to_pylist() == ["CCCD", "79203001234", "1.5"]
 
 
 def test_key_many_matches_match_key() -> None:
