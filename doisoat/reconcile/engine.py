@@ -40,16 +40,37 @@ def _in_period(records: pd.DataFrame, period: Period) -> pd.DataFrame:
     return kept.reset_index(drop=True)
 
 
+# The columns matching and comparison read from the working copies (the rest is not copied).
+WORKING_COLUMNS = [
+    c.REF,
+    c.UNIT_CODE,
+    c.DOSSIER_CODE,
+    c.PROCEDURE_NAME,
+    c.APPLICANT_NAME,
+    c.QUANTITY,
+    c.RECEIVED_AT,
+    c.DUE_DATE,
+    c.RETURNED_DATE,
+    c.STATED_TIMELINESS,
+    c.STATUS,
+]
+
+
 def canonical_order(
-    records: pd.DataFrame, lineage: list[str], keep: np.ndarray | None = None
+    records: pd.DataFrame,
+    lineage: list[str],
+    keep: np.ndarray | None = None,
+    columns: list[str] | None = None,
 ) -> pd.DataFrame:
     """Rows (those where `keep`, all by default) in the order they stand in their files, whatever
     order they came in: "first occurrence", ranks and tie-breaks then do not depend on how the
-    inputs were concatenated. Only the lineage columns are sorted; the rows are copied once."""
+    inputs were concatenated. Only the lineage columns are sorted; the rows of `columns` (all by
+    default) are copied once."""
     rows = np.arange(len(records)) if keep is None else np.flatnonzero(keep)
     key = pd.DataFrame({col: records[col].take(rows).reset_index(drop=True) for col in lineage})
     order = key.sort_values(lineage, na_position="last", kind="stable").index.to_numpy()
-    return records.take(rows[order]).reset_index(drop=True)
+    kept = records if columns is None else records[[col for col in columns if col in records.columns]]
+    return kept.take(rows[order]).reset_index(drop=True)
 
 
 def reconcile(
@@ -74,8 +95,13 @@ def reconcile(
         paper[c.RECEIVED_AT], electronic[c.RECEIVED_AT], pd.Series(pd.to_datetime([period.end]))
     )
     bad_refs = set(quarantine[c.REF]) if len(quarantine) else set()
-    p_valid = canonical_order(paper, PAPER_LINEAGE, ~paper[c.REF].isin(bad_refs).to_numpy())
-    e_valid = canonical_order(electronic, ELECTRONIC_LINEAGE, ~electronic[c.REF].isin(bad_refs).to_numpy())
+    # narrow working copies: only the columns matching and comparison read, in ledger order
+    p_valid = canonical_order(
+        paper, PAPER_LINEAGE, ~paper[c.REF].isin(bad_refs).to_numpy(), WORKING_COLUMNS
+    )
+    e_valid = canonical_order(
+        electronic, ELECTRONIC_LINEAGE, ~electronic[c.REF].isin(bad_refs).to_numpy(), WORKING_COLUMNS
+    )
 
     p_valid[CODE_KEY] = normalise_code(p_valid[c.DOSSIER_CODE])
     e_valid[CODE_KEY] = normalise_code(e_valid[c.DOSSIER_CODE])
