@@ -20,6 +20,8 @@ _LOOKALIKE_DIGITS = str.maketrans({"O": "0", "I": "1", "L": "1"})
 # The Circular 01/2018 code, separators removed: agency id `000.17.22.H56`, YYMMDD, NNNN.
 _STANDARD = r"(\d{3})(\d{2})(\d{2})([A-Z]\d{2})(\d{6})(\d{4})"
 _STANDARD_DIGITS = r"[0-9OIL]{7}[A-Z][0-9OIL]{12}"
+# A code already in the standard form, separators in place: every normalisation leaves it as is.
+_CANONICAL = r"[0-9]{3}\.[0-9]{2}\.[0-9]{2}\.[A-Z][0-9]{2}-[0-9]{6}-[0-9]{4}"
 # A segment (between separators) made of digits and look-alikes only, with at least one digit.
 _DIGIT_SEGMENT = r"(?:^|(?<=[.\-]))(?=[0-9OIL]*[0-9])[0-9OIL]+(?=[.\-]|$)"
 
@@ -43,6 +45,22 @@ def _arrow(s: pd.Series) -> pa.Array:
     return arr.cast(pa.large_string())
 
 
+def _except_canonical(fn: Callable[[pd.Series], pd.Series]) -> Callable[[pd.Series], pd.Series]:
+    """`fn` applied only to the values not already in the standard form (most codes, and every code
+    the software writes), which `fn` would return unchanged: one regex match instead of a dozen
+    string passes over them."""
+
+    def apply(s: pd.Series) -> pd.Series:
+        canonical = s.str.fullmatch(_CANONICAL).fillna(False).to_numpy(dtype=bool)
+        if not (~canonical).any():
+            return s
+        out = s.copy()
+        out[~canonical] = fn(s[~canonical])
+        return out
+
+    return apply
+
+
 def basic_code(codes: pd.Series) -> pd.Series:
     """Upper-case, drop every whitespace, unify dash look-alikes; blank → NA (what 'the same code'
     means without any correction: links on it are `exact_code`)."""
@@ -51,7 +69,7 @@ def basic_code(codes: pd.Series) -> pd.Series:
         s = s.str.upper().str.replace(r"\s+", "", regex=True).str.replace(_DASH_CLASS, "-", regex=True)
         return s.mask(s.isna() | (s == ""))
 
-    return per_unique(codes, fn)
+    return per_unique(codes, _except_canonical(fn))
 
 
 _DASH_CLASS = "[–—‐−_/]"
@@ -106,7 +124,7 @@ def normalise_code(codes: pd.Series) -> pd.Series:
     of digits) the letter O reads as 0 and I / l as 1. Letters in letter positions (the `H` of
     `H56`) and digits are never changed, so two different codes never share a key. Blank → NA.
     """
-    return per_unique(codes, _lenient)
+    return per_unique(codes, _except_canonical(_lenient))
 
 
 def _fold(s: pd.Series) -> pd.Series:

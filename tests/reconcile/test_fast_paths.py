@@ -6,12 +6,21 @@ import datetime as dt
 
 import numpy as np
 import pandas as pd
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from doisoat.reconcile.calendar import calendar_for_years
 from doisoat.reconcile.evidence import code_parts, text_array
-from doisoat.reconcile.keys import fold_text, given_name, name_key, name_keys
+from doisoat.reconcile.keys import (
+    _lenient,
+    basic_code,
+    fold_text,
+    given_name,
+    name_key,
+    name_keys,
+    normalise_code,
+    per_unique,
+)
 from doisoat.reconcile.workdays import days_between, workday_numbers
 
 _CODE_CHARS = st.sampled_from(list("0123456789.-HOIL x"))
@@ -69,3 +78,45 @@ def test_working_days_per_distinct_date_equal_the_calendar() -> None:
     assert workday_numbers(cal, days).tolist() == expected.tolist()
     outside = pd.Series([pd.Timestamp(dt.date(1990, 1, 1)), pd.NaT])
     assert workday_numbers(cal, outside).tolist() == [-1, -1]
+
+
+_STANDARD_CODE = st.from_regex(
+    r"[0-9]{3}\.[0-9]{2}\.[0-9]{2}\.[A-Z][0-9]{2}-[0-9]{6}-[0-9]{4}", fullmatch=True
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.one_of(
+            st.none(), _STANDARD_CODE, st.text(st.sampled_from(list("0123456789.-HOILhol x_/")), max_size=24)
+        ),
+        min_size=1,
+        max_size=30,
+    )
+)
+@example(
+    [
+        "000.17.22.H56-210531-0001",
+        "0O0.17.22.H56-210531-0001",
+        "000.17.22.h56-210531-0001",
+        "000.17.22.H56-21O531-000I",
+        "000.17.22.H56_210531-0001",
+        " 000.17.22.H56-210531-0001",
+        "000.17.22.H56--210531-0001",
+        "000.17.22.H56-210531-0001.",
+    ]
+)
+def test_codes_in_the_standard_form_skip_the_string_passes(values: list[str | None]) -> None:
+    """Skipping the normalisation of codes already in the standard form changes no key."""
+    codes = pd.Series(values, dtype="string")
+    pd.testing.assert_series_equal(normalise_code(codes), per_unique(codes, _lenient))
+    pd.testing.assert_series_equal(
+        basic_code(codes),
+        per_unique(
+            codes,
+            lambda s: (
+                s.str.upper().str.replace(r"\s+", "", regex=True).str.replace("[–—‐−_/]", "-", regex=True)
+            ).replace("", pd.NA),
+        ),
+    )
