@@ -149,14 +149,15 @@ def _first_positions(refs: pd.Series, wanted: pd.Series) -> np.ndarray:
     return np.asarray(pc.fill_null(found, -1).to_numpy(zero_copy_only=False), dtype="int64")
 
 
-def _keys(paper: pd.DataFrame, electronic: pd.DataFrame, matches: pd.DataFrame | None) -> dict[str, _Codes]:
+def _keys(
+    paper: pd.DataFrame, electronic: pd.DataFrame, matches: pd.DataFrame | None, link: np.ndarray
+) -> dict[str, _Codes]:
     """Level, office and every dimension of every row, as shared integer codes (a paper row takes
     its channel from the record it is linked to; field and procedure come from the reference
-    procedure when the name resolves)."""
+    procedure when the name resolves). `link`: each paper row's position in `matches`, or -1."""
     e_channel, e_channel_labels = pd.factorize(electronic[c.CHANNEL].astype("string"), use_na_sentinel=True)
     p_channel = np.full(len(paper), -1, dtype="int64")
     if matches is not None and len(matches) > 0:
-        link = _first_positions(matches[c.PAPER_REF], paper[c.REF])
         e_refs = matches[c.ELECTRONIC_REF].reset_index(drop=True).take(np.maximum(link, 0))
         record = _first_positions(electronic[c.REF], e_refs)
         record = np.where(link >= 0, record, -1)
@@ -224,7 +225,10 @@ def breakdown(
     row of either side has it; findings count where their paper row (else electronic row) is.
     Every key is an integer code (`_Codes`), each count one `np.bincount`.
     """
-    keys = _keys(paper, electronic, matches)
+    link = np.full(len(paper), -1, dtype="int64")
+    if matches is not None and len(matches) > 0:
+        link = _first_positions(matches[c.PAPER_REF], paper[c.REF])
+    keys = _keys(paper, electronic, matches, link)
     has_p, f_paper, f_electronic, kind = _finding_rows(paper, electronic, mismatches)
     sums = {
         c.PAPER_OVERDUE: tl.paper_overdue(paper).to_numpy(dtype=bool).astype("float64"),
@@ -232,9 +236,7 @@ def breakdown(
             tl.electronic_overdue(electronic, period.end).to_numpy(dtype=bool).astype("float64")
         ),
     }
-    matched = np.zeros(len(paper), dtype="float64")
-    if matches is not None and len(matches) > 0:
-        matched = (_first_positions(matches[c.PAPER_REF], paper[c.REF]) >= 0).astype("float64")
+    matched = (link >= 0).astype("float64")
 
     def of_findings(codes: _Codes) -> np.ndarray:
         """The code of each finding's row (NA when its ref is not found)."""

@@ -56,6 +56,28 @@ WORKING_COLUMNS = [
 ]
 
 
+def _sort_codes(values: pd.Series) -> np.ndarray:
+    """Integers that sort as the values do, missing values last."""
+    codes, uniques = pd.factorize(values, sort=True, use_na_sentinel=True)
+    return np.where(codes >= 0, codes, len(uniques))
+
+
+def _lineage_order(key: pd.DataFrame, lineage: list[str]) -> np.ndarray:
+    """`key.sort_values(lineage, na_position="last", kind="stable")`'s order, by one lexsort of
+    integer codes of the columns before the last (file, sheet, row); the last (the ref) is only
+    sorted on when two rows share all the others."""
+    first = [_sort_codes(key[col]) for col in lineage[:-1]]
+    if first and len(key) > 1:
+        order = np.lexsort(first[::-1])
+        tied = np.ones(len(order) - 1, dtype=bool)
+        for codes in first:
+            ranked = codes[order]
+            tied &= ranked[1:] == ranked[:-1]
+        if not tied.any():
+            return order
+    return key.sort_values(lineage, na_position="last", kind="stable").index.to_numpy()
+
+
 def canonical_order(
     records: pd.DataFrame,
     lineage: list[str],
@@ -68,7 +90,7 @@ def canonical_order(
     default) are copied once."""
     rows = np.arange(len(records)) if keep is None else np.flatnonzero(keep)
     key = pd.DataFrame({col: records[col].take(rows).reset_index(drop=True) for col in lineage})
-    order = key.sort_values(lineage, na_position="last", kind="stable").index.to_numpy()
+    order = _lineage_order(key, lineage)
     kept = records if columns is None else records[[col for col in columns if col in records.columns]]
     return kept.take(rows[order]).reset_index(drop=True)
 
@@ -96,9 +118,7 @@ def reconcile(
     )
     bad_refs = set(quarantine[c.REF]) if len(quarantine) else set()
     # narrow working copies: only the columns matching and comparison read, in ledger order
-    p_valid = canonical_order(
-        paper, PAPER_LINEAGE, ~paper[c.REF].isin(bad_refs).to_numpy(), WORKING_COLUMNS
-    )
+    p_valid = canonical_order(paper, PAPER_LINEAGE, ~paper[c.REF].isin(bad_refs).to_numpy(), WORKING_COLUMNS)
     e_valid = canonical_order(
         electronic, ELECTRONIC_LINEAGE, ~electronic[c.REF].isin(bad_refs).to_numpy(), WORKING_COLUMNS
     )

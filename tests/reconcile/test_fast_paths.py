@@ -9,7 +9,9 @@ import pandas as pd
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
+from doisoat import schema as c
 from doisoat.reconcile.calendar import calendar_for_years
+from doisoat.reconcile.engine import _lineage_order
 from doisoat.reconcile.evidence import code_parts, text_array
 from doisoat.reconcile.keys import (
     _lenient,
@@ -120,3 +122,24 @@ def test_codes_in_the_standard_form_skip_the_string_passes(values: list[str | No
             ).replace("", pd.NA),
         ),
     )
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.one_of(st.none(), st.sampled_from(["b.xlsx", "a.xlsx", "Á.csv"])),
+            st.one_of(st.none(), st.sampled_from(["Sheet2", "Sheet1"])),
+            st.integers(1, 4),
+            st.text("xyz", min_size=1, max_size=3),
+        ),
+        max_size=25,
+    )
+)
+def test_lineage_order_equals_the_sort(rows: list[tuple[str | None, str | None, int, str]]) -> None:
+    """Ledger order by integer codes is the sort over the lineage strings (missing last, ties on
+    file, sheet and row broken by the ref)."""
+    lineage = [c.SOURCE_FILE, c.SOURCE_SHEET, c.SOURCE_ROW, c.REF]
+    key = pd.DataFrame(rows, columns=lineage).astype({c.SOURCE_ROW: "int64"})
+    want = key.sort_values(lineage, na_position="last", kind="stable").index.to_numpy()
+    assert _lineage_order(key, lineage).tolist() == want.tolist()
