@@ -101,10 +101,13 @@ def unlinked_duplicates(dups: pd.DataFrame, linked: np.ndarray) -> pd.DataFrame:
     return pd.DataFrame({"idx": out["idx"].to_numpy(), FIRST_IDX: anchor[out.index].to_numpy()})
 
 
-def _ranges(keys_sorted: np.ndarray, targets: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(which target, position in keys_sorted) of every key equal to a target."""
+def _ranges(
+    keys_sorted: np.ndarray, targets: np.ndarray, upto: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """(which target, position in keys_sorted) of every key equal to a target, or from a target
+    to `upto` (inclusive) when given."""
     lo = np.searchsorted(keys_sorted, targets, side="left")
-    hi = np.searchsorted(keys_sorted, targets, side="right")
+    hi = np.searchsorted(keys_sorted, targets if upto is None else upto, side="right")
     counts = hi - lo
     total = int(counts.sum())
     which = np.repeat(np.arange(len(targets)), counts)
@@ -150,10 +153,10 @@ def block_candidates(
         for base, offsets in windows:
             rows = p_rows[(base[p_rows] >= 0) & (p_group[p_rows] >= 0)]
             start = (p.office[rows].astype("int64") * _GROUPS + p_group[rows]) * _DAY_SPAN + base[rows]
-            for d in offsets:
-                which, pos = _ranges(e_sorted, start + d)
-                parts_p.append(rows[which])
-                parts_e.append(e_ok[pos])
+            # the window's days are consecutive keys of the (office, group): one range per row
+            which, pos = _ranges(e_sorted, start + offsets[0], start + offsets[-1])
+            parts_p.append(rows[which])
+            parts_e.append(e_ok[pos])
     if not parts_p:
         return np.empty(0, dtype="int64"), np.empty(0, dtype="int64")
     return np.concatenate(parts_p), np.concatenate(parts_e)
