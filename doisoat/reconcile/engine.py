@@ -160,16 +160,16 @@ def reconcile(
         ignore_index=True,
     )
     pi, ei = links[matching.P_IDX].to_numpy(), links[matching.E_IDX].to_numpy()
-    e_code = e_valid[CODE_KEY].to_numpy(dtype=object)[ei]
-    p_code = p_valid[CODE_KEY].to_numpy(dtype=object)[pi]
+    e_code = e_valid[CODE_KEY].astype("string").take(ei).reset_index(drop=True)
+    p_code = p_valid[CODE_KEY].astype("string").take(pi).reset_index(drop=True)
     matches = pd.DataFrame(
         {
-            c.PAPER_REF: p_valid[c.REF].to_numpy()[pi],
-            c.ELECTRONIC_REF: e_valid[c.REF].to_numpy()[ei],
+            c.PAPER_REF: _taken(p_valid[c.REF], pi),
+            c.ELECTRONIC_REF: _taken(e_valid[c.REF], ei),
             c.METHOD: links[c.METHOD].to_numpy(),
             c.SCORE: links[c.SCORE].to_numpy(),
-            c.UNIT_CODE: p_valid[c.UNIT_CODE].to_numpy()[pi],
-            c.DOSSIER_CODE: pd.Series(e_code, dtype="string").fillna(pd.Series(p_code, dtype="string")),
+            c.UNIT_CODE: _taken(p_valid[c.UNIT_CODE], pi),
+            c.DOSSIER_CODE: e_code.fillna(p_code),
             **{col: links[col].to_numpy() for col in links.columns if col not in matching.LINK_COLUMNS},
         }
     )
@@ -184,6 +184,14 @@ def reconcile(
         summary=summary,
         breakdown=aggregates.breakdown(paper, electronic, period, matches, mismatches),
     )
+
+
+def _taken(values: pd.Series, rows: np.ndarray) -> object:
+    """The values at `rows`, as `values.to_numpy()[rows]` would be stored in a new frame, but by an
+    Arrow take when they are Arrow strings already (no Python string object per row)."""
+    if values.dtype == "str":
+        return values.array.take(rows)
+    return values.to_numpy()[rows]
 
 
 def _missing(rows: pd.DataFrame, mismatch_type: str, ref_column: str) -> pd.DataFrame:

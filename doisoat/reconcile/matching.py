@@ -342,9 +342,10 @@ def link(
     fuzzy = pd.concat([fuzzy, wide], ignore_index=True)
 
     links = pd.concat([exact.drop(columns="unique"), fuzzy], ignore_index=True)
-    p_basic = fp.basic.fillna("\0").to_numpy(dtype=object)[links[P_IDX].to_numpy()]
-    e_basic = fe.basic.fillna("\1").to_numpy(dtype=object)[links[E_IDX].to_numpy()]
-    same_basic = (p_basic == e_basic).astype(bool)
+    # codes equal as typed (Arrow takes: no Python string per link); missing on either side: not equal
+    p_basic = fp.basic.astype("string").take(links[P_IDX].to_numpy()).reset_index(drop=True)
+    e_basic = fe.basic.astype("string").take(links[E_IDX].to_numpy()).reset_index(drop=True)
+    same_basic = (p_basic == e_basic).fillna(False).to_numpy(dtype=bool)
     code_equal = links["code_equal"].to_numpy(dtype=bool)
     links[c.METHOD] = np.where(
         code_equal, np.where(same_basic, METHOD_EXACT, METHOD_NORMALISED), METHOD_FUZZY
