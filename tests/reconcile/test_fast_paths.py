@@ -11,6 +11,8 @@ from hypothesis import strategies as st
 
 from doisoat import schema as c
 from doisoat.reconcile.calendar import calendar_for_years
+from doisoat.reconcile.compare import _same_procedure, per_distinct_pair, same_person
+from doisoat.reconcile.config import ReconcileConfig
 from doisoat.reconcile.engine import _lineage_order
 from doisoat.reconcile.evidence import code_parts, text_array
 from doisoat.reconcile.keys import (
@@ -143,3 +145,30 @@ def test_lineage_order_equals_the_sort(rows: list[tuple[str | None, str | None, 
     key = pd.DataFrame(rows, columns=lineage).astype({c.SOURCE_ROW: "int64"})
     want = key.sort_values(lineage, na_position="last", kind="stable").index.to_numpy()
     assert _lineage_order(key, lineage).tolist() == want.tolist()
+
+
+_NAMES = st.one_of(
+    st.none(),
+    st.sampled_from(
+        ["Nguyễn Văn An", "nguyen van an", "Nguyễn Văn Bình", "Trần Thị Tuấn", "Tần Thị Tuấn", ""]
+    ),
+)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.tuples(_NAMES, _NAMES), min_size=1, max_size=20))
+def test_tests_per_distinct_pair_equal_the_tests_per_row(pairs: list[tuple[str | None, str | None]]) -> None:
+    """Comparing each distinct (paper, electronic) value pair once gives the row-by-row answers."""
+    a = pd.Series([x for x, _ in pairs], dtype="string")
+    b = pd.Series([y for _, y in reversed(pairs)], dtype="string")
+    a_rows = np.arange(len(a))[::-1]
+    b_rows = np.arange(len(b))
+    config = ReconcileConfig()
+    want = same_person(a.take(a_rows).reset_index(drop=True), b, config)
+    got = per_distinct_pair(lambda x, y: same_person(x, y, config), a, a_rows, b, b_rows)
+    assert got.tolist() == want.tolist()
+    want_proc = _same_procedure(a.take(a_rows).reset_index(drop=True), b, 80.0)
+    assert (
+        per_distinct_pair(lambda x, y: _same_procedure(x, y, 80.0), a, a_rows, b, b_rows).tolist()
+        == want_proc.tolist()
+    )
