@@ -172,6 +172,13 @@ def _office_batches(offices: np.ndarray, rows: int) -> list[np.ndarray]:
     return [ids[groups == g] for g in np.unique(groups)]
 
 
+def _sorted_unique(keys: np.ndarray) -> np.ndarray:
+    """`np.unique(keys)` by a sort and a comparison of neighbours (NumPy 2's np.unique hashes
+    first, many times slower on a million distinct integers)."""
+    keys = np.sort(keys)
+    return keys[np.concatenate([[True], keys[1:] != keys[:-1]])] if len(keys) else keys
+
+
 def _shared_ids(a: pd.Series, b: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     codes, _ = pd.factorize(pd.concat([a, b], ignore_index=True), use_na_sentinel=True)
     return codes[: len(a)].astype("int64"), codes[len(a) :].astype("int64")
@@ -311,7 +318,7 @@ def link(
         rb = rest[np.isin(rest_office, batch)]
         pi = np.concatenate([bp, rb[P_IDX].to_numpy()])
         ei = np.concatenate([be, rb[E_IDX].to_numpy()])
-        pair_key = np.unique(pi.astype("int64") * max(len(electronic), 1) + ei)
+        pair_key = _sorted_unique(pi.astype("int64") * max(len(electronic), 1) + ei)
         pi, ei = pair_key // max(len(electronic), 1), pair_key % max(len(electronic), 1)
         ev = score_pairs(fp, fe, pi, ei, config, code_exists)
         scored += len(pi)

@@ -25,6 +25,7 @@ from doisoat.reconcile.keys import (
     normalise_code,
     per_unique,
 )
+from doisoat.reconcile.matching import _sorted_unique
 from doisoat.reconcile.workdays import days_between, workday_numbers
 
 _CODE_CHARS = st.sampled_from(list("0123456789.-HOIL x"))
@@ -172,3 +173,9 @@ def test_tests_per_distinct_pair_equal_the_tests_per_row(pairs: list[tuple[str |
         per_distinct_pair(lambda x, y: _same_procedure(x, y, 80.0), a, a_rows, b, b_rows).tolist()
         == want_proc.tolist()
     )
+
+
+@given(st.lists(st.integers(-5, 2**40), max_size=40))
+def test_sorted_unique_is_np_unique(values: list[int]) -> None:
+    keys = np.asarray(values, dtype="int64")
+    assert _sorted_unique(keys).tolist() == np.unique(keys).tolist()
