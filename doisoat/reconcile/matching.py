@@ -354,9 +354,8 @@ def link(
     e_basic = fe.basic.astype("string").take(links[E_IDX].to_numpy()).reset_index(drop=True)
     same_basic = (p_basic == e_basic).fillna(False).to_numpy(dtype=bool)
     code_equal = links["code_equal"].to_numpy(dtype=bool)
-    links[c.METHOD] = np.where(
-        code_equal, np.where(same_basic, METHOD_EXACT, METHOD_NORMALISED), METHOD_FUZZY
-    )
+    methods = pd.array([METHOD_EXACT, METHOD_NORMALISED, METHOD_FUZZY], dtype="str")  # taken per link
+    links[c.METHOD] = methods.take(np.where(code_equal, np.where(same_basic, 0, 1), 2))
     links[AGREED] = agreed_fields(links)
     ordered = [*LINK_COLUMNS, *[col for col in links.columns if col.endswith("_points")], POINTS, AGREED]
     return links[ordered].sort_values(P_IDX, ignore_index=True)

@@ -14,7 +14,7 @@ from doisoat.reconcile.calendar import calendar_for_years
 from doisoat.reconcile.compare import _same_procedure, per_distinct_pair, same_person
 from doisoat.reconcile.config import ReconcileConfig
 from doisoat.reconcile.engine import _lineage_order
-from doisoat.reconcile.evidence import code_parts, text_array
+from doisoat.reconcile.evidence import FIELDS, agreed_fields, code_parts, text_array
 from doisoat.reconcile.keys import (
     _lenient,
     basic_code,
@@ -179,3 +179,11 @@ def test_tests_per_distinct_pair_equal_the_tests_per_row(pairs: list[tuple[str |
 def test_sorted_unique_is_np_unique(values: list[int]) -> None:
     keys = np.asarray(values, dtype="int64")
     assert _sorted_unique(keys).tolist() == np.unique(keys).tolist()
+
+
+@given(st.lists(st.lists(st.sampled_from([-2.0, 0.0, 0.5, 6.0]), min_size=7, max_size=7), max_size=20))
+def test_agreed_fields_name_every_field_with_positive_points(rows: list[list[float]]) -> None:
+    points = pd.DataFrame(rows, columns=[f"{name}_points" for name in FIELDS], dtype="float64")
+    want = [",".join(name for name, v in zip(FIELDS, row, strict=True) if v > 0) for row in rows]
+    got = agreed_fields(points)
+    assert got.dtype == "string" and got.tolist() == want
