@@ -112,6 +112,25 @@ def code_parts(code: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     return prefix, number
 
 
+def _rank_within(groups: np.ndarray, order_by: list[pd.Series]) -> np.ndarray:
+    """Position of each row within its group when the rows are sorted on `order_by` (missing
+    values last), then on their position: one lexsort of integer codes, then a count per group."""
+    n = len(groups)
+    keys = []
+    for values in reversed(order_by):
+        codes, uniques = pd.factorize(values, sort=True, use_na_sentinel=True)
+        keys.append(np.where(codes >= 0, codes, len(uniques)))
+    order = np.lexsort(keys) if keys else np.arange(n)
+    in_order = groups[order]
+    by_group = np.argsort(in_order, kind="stable")
+    sorted_groups = in_order[by_group]
+    within = np.empty(n, dtype="int64")
+    within[by_group] = np.arange(n) - np.searchsorted(sorted_groups, sorted_groups, side="left")
+    rank = np.empty(n, dtype="int64")
+    rank[order] = within
+    return rank
+
+
 def features(
     records: pd.DataFrame, offices: pd.Index, calendar: WorkingCalendar, order_by: list[str]
 ) -> Features:
@@ -122,14 +141,7 @@ def features(
     minute = (recv.dt.hour * 60 + recv.dt.minute + recv.dt.second / 60).astype("float64")
     minute = minute.where(minute > 0)
     office = offices.get_indexer(records[c.UNIT_CODE].astype("string").fillna(""))
-    rank = (
-        pd.DataFrame({"o": office, "d": day, **{k: records[k] for k in order_by}, "pos": range(len(records))})
-        .sort_values([*order_by, "pos"], na_position="last", kind="stable")
-        .groupby(["o"], dropna=False, sort=False)
-        .cumcount()
-        .sort_index()
-        .to_numpy()
-    )
+    rank = _rank_within(office, [records[k] for k in order_by])
     quantity = (
         pd.to_numeric(records[c.QUANTITY], errors="coerce").astype("float64").to_numpy()
         if c.QUANTITY in records.columns

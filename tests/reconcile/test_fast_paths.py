@@ -14,7 +14,7 @@ from doisoat.reconcile.calendar import calendar_for_years
 from doisoat.reconcile.compare import _same_procedure, per_distinct_pair, same_person
 from doisoat.reconcile.config import ReconcileConfig
 from doisoat.reconcile.engine import _lineage_order
-from doisoat.reconcile.evidence import FIELDS, agreed_fields, code_parts, text_array
+from doisoat.reconcile.evidence import FIELDS, _rank_within, agreed_fields, code_parts, text_array
 from doisoat.reconcile.keys import (
     _lenient,
     basic_code,
@@ -187,3 +187,35 @@ def test_agreed_fields_name_every_field_with_positive_points(rows: list[list[flo
     want = [",".join(name for name, v in zip(FIELDS, row, strict=True) if v > 0) for row in rows]
     got = agreed_fields(points)
     assert got.dtype == "string" and got.tolist() == want
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.integers(-1, 2),
+            st.one_of(st.none(), st.sampled_from(["B-2", "A-1", "A-10", "Á"])),
+            st.one_of(st.none(), st.integers(0, 3)),
+        ),
+        max_size=25,
+    )
+)
+def test_rank_within_office_equals_the_sorted_group_count(
+    rows: list[tuple[int, str | None, int | None]],
+) -> None:
+    frame = pd.DataFrame(
+        {
+            "o": np.asarray([r[0] for r in rows], dtype="int64"),
+            "code": pd.Series([r[1] for r in rows], dtype="str"),
+            "at": pd.to_datetime([None if r[2] is None else f"2019-01-0{r[2] + 1}" for r in rows]),
+            "pos": range(len(rows)),
+        }
+    )
+    want = (
+        frame.sort_values(["code", "at", "pos"], na_position="last", kind="stable")
+        .groupby(["o"], dropna=False, sort=False)
+        .cumcount()
+        .sort_index()
+        .to_numpy()
+    )
+    assert _rank_within(frame["o"].to_numpy(), [frame["code"], frame["at"]]).tolist() == want.tolist()
