@@ -114,12 +114,13 @@ def code_parts(code: pd.Series) -> tuple[np.ndarray, np.ndarray]:
 
 def _rank_within(groups: np.ndarray, order_by: list[pd.Series]) -> np.ndarray:
     """Position of each row within its group when the rows are sorted on `order_by` (missing
-    values last), then on their position: one lexsort of integer codes, then a count per group."""
+    values last), then on their position: one lexsort of integer codes (Arrow's dense rank),
+    then a count per group."""
     n = len(groups)
-    keys = []
-    for values in reversed(order_by):
-        codes, uniques = pd.factorize(values, sort=True, use_na_sentinel=True)
-        keys.append(np.where(codes >= 0, codes, len(uniques)))
+    keys = [
+        pc.rank(pa.array(values, from_pandas=True), sort_keys="ascending", tiebreaker="dense").to_numpy()
+        for values in reversed(order_by)
+    ]
     order = np.lexsort(keys) if keys else np.arange(n)
     in_order = groups[order]
     by_group = np.argsort(in_order, kind="stable")
