@@ -73,12 +73,17 @@ def find_duplicates(records: pd.DataFrame, config: ReconcileConfig | None = None
     Returns positions `idx` of each repeated row and `first_idx` of the first occurrence.
     """
     config = config or ReconcileConfig()
-    k = pd.DataFrame({c.UNIT_CODE: records[c.UNIT_CODE].to_numpy(), "key": code_key(records).to_numpy()})
-    k["pos"] = np.arange(len(k))
-    k = k.dropna(subset=["key"])
-    first_pos = k.groupby([c.UNIT_CODE, "key"], sort=False, dropna=False)["pos"].transform("min").to_numpy()
-    later = k["pos"].to_numpy() != first_pos
-    idx, first = k["pos"].to_numpy()[later], first_pos[later]
+    # (office, code) as one integer per row: groups numbered in order of first appearance
+    office, _ = pd.factorize(records[c.UNIT_CODE].astype("string"), use_na_sentinel=False)
+    key, _ = pd.factorize(code_key(records), use_na_sentinel=True)
+    pos = np.flatnonzero(key >= 0)
+    group, _ = pd.factorize(office[pos].astype("int64") * (int(key.max(initial=0)) + 1) + key[pos])
+    # a group's first row is where the running maximum of the group numbers grows
+    appears = np.ones(len(pos), dtype=bool)
+    appears[1:] = group[1:] > np.maximum.accumulate(group)[:-1]
+    first_pos = pos[np.flatnonzero(appears)][group]
+    later = pos != first_pos
+    idx, first = pos[later], first_pos[later]
     names = records[c.APPLICANT_NAME].reset_index(drop=True)
     same = _same_person_mask(names.iloc[idx], names.iloc[first], config)
     return pd.DataFrame({"idx": idx[same], FIRST_IDX: first[same]})

@@ -25,7 +25,7 @@ from doisoat.reconcile.keys import (
     normalise_code,
     per_unique,
 )
-from doisoat.reconcile.matching import _sorted_unique
+from doisoat.reconcile.matching import FIRST_IDX, _sorted_unique, find_duplicates
 from doisoat.reconcile.workdays import days_between, workday_numbers
 
 _CODE_CHARS = st.sampled_from(list("0123456789.-HOIL x"))
@@ -219,3 +219,30 @@ def test_rank_within_office_equals_the_sorted_group_count(
         .to_numpy()
     )
     assert _rank_within(frame["o"].to_numpy(), [frame["code"], frame["at"]]).tolist() == want.tolist()
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.one_of(st.none(), st.sampled_from(["U1", "U2"])),
+            st.one_of(st.none(), st.sampled_from(["000.01.22.H56-190102-0001", "000.01.22.H56-190102-0002"])),
+        ),
+        max_size=25,
+    )
+)
+def test_repeated_codes_are_the_group_by_first_rows(rows: list[tuple[str | None, str | None]]) -> None:
+    """Each repeated (office, code) row points at its group's first row, as a group-by says."""
+    records = pd.DataFrame(rows, columns=[c.UNIT_CODE, c.DOSSIER_CODE], dtype="str").assign(
+        **{c.APPLICANT_NAME: pd.Series(["Lê Thị Mai"] * len(rows), dtype="str")}
+    )
+    k = (
+        records[[c.UNIT_CODE, c.DOSSIER_CODE]]
+        .assign(pos=np.arange(len(rows)))
+        .dropna(subset=[c.DOSSIER_CODE])
+    )
+    first = k.groupby([c.UNIT_CODE, c.DOSSIER_CODE], sort=False, dropna=False)["pos"].transform("min")
+    later = k["pos"] != first
+    dups = find_duplicates(records)
+    assert dups["idx"].tolist() == k["pos"][later].tolist()
+    assert dups[FIRST_IDX].tolist() == first[later].tolist()
