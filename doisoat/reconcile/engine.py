@@ -56,6 +56,10 @@ WORKING_COLUMNS = [
 ]
 
 
+# Working columns with few distinct values (offices, procedures, statuses, applicants' names).
+_FEW_VALUES = [c.UNIT_CODE, c.PROCEDURE_NAME, c.STATED_TIMELINESS, c.STATUS, c.APPLICANT_NAME]
+
+
 def _sort_codes(values: pd.Series) -> np.ndarray:
     """Integers that sort as the values do, missing values last."""
     codes, uniques = pd.factorize(values, sort=True, use_na_sentinel=True)
@@ -92,6 +96,8 @@ def canonical_order(
     key = pd.DataFrame({col: records[col].take(rows).reset_index(drop=True) for col in lineage})
     order = _lineage_order(key, lineage)
     kept = records if columns is None else records[[col for col in columns if col in records.columns]]
+    # a few distinct values per column: copied as small integer codes, not as strings
+    kept = kept.astype({col: "category" for col in _FEW_VALUES if col in kept.columns})
     return kept.take(rows[order]).reset_index(drop=True)
 
 
