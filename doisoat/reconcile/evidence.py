@@ -83,15 +83,20 @@ def _workdays(calendar: WorkingCalendar, days: pd.Series) -> np.ndarray:
 
 
 def swap_day_month(days: pd.Series) -> pd.Series:
-    """The date with day and month swapped (NaT when that is no date or the same date)."""
-    d = pd.Series(pd.to_datetime(days)).reset_index(drop=True)
+    """The date with day and month swapped (NaT when that is no date or the same date), worked
+    out once per distinct date (a period holds a few hundred)."""
+    dates = pd.Series(pd.to_datetime(days)).reset_index(drop=True)
+    codes, uniques = pd.factorize(dates, use_na_sentinel=True)
+    d = pd.Series(uniques)
     ok = ((d.dt.day <= 12) & (d.dt.day != d.dt.month)).fillna(False).to_numpy(dtype=bool)
-    out = pd.Series(pd.NaT, index=d.index, dtype="datetime64[us]")
+    swapped = pd.Series(pd.NaT, index=d.index, dtype="datetime64[us]")
     if ok.any():
         parts = pd.DataFrame({"year": d.dt.year[ok], "month": d.dt.day[ok], "day": d.dt.month[ok]}).astype(
             "int64"
         )
-        out[ok] = pd.to_datetime(parts).astype("datetime64[us]").to_numpy()
+        swapped[ok] = pd.to_datetime(parts).astype("datetime64[us]").to_numpy()
+    values = np.append(swapped.to_numpy(), np.datetime64("NaT", "us"))
+    out = pd.Series(values[np.where(codes >= 0, codes, len(d))], dtype="datetime64[us]")
     if isinstance(days, pd.Series):
         out.index = days.index
     return out

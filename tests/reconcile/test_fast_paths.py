@@ -14,7 +14,14 @@ from doisoat.reconcile.calendar import calendar_for_years
 from doisoat.reconcile.compare import _same_procedure, per_distinct_pair, same_person
 from doisoat.reconcile.config import ReconcileConfig
 from doisoat.reconcile.engine import _lineage_order
-from doisoat.reconcile.evidence import FIELDS, _rank_within, agreed_fields, code_parts, text_array
+from doisoat.reconcile.evidence import (
+    FIELDS,
+    _rank_within,
+    agreed_fields,
+    code_parts,
+    swap_day_month,
+    text_array,
+)
 from doisoat.reconcile.keys import (
     _lenient,
     basic_code,
@@ -246,3 +253,16 @@ def test_repeated_codes_are_the_group_by_first_rows(rows: list[tuple[str | None,
     dups = find_duplicates(records)
     assert dups["idx"].tolist() == k["pos"][later].tolist()
     assert dups[FIRST_IDX].tolist() == first[later].tolist()
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.one_of(st.none(), st.dates(dt.date(2018, 12, 25), dt.date(2019, 2, 5))), max_size=25))
+def test_day_month_swap_per_distinct_date_equals_the_swap_per_row(days: list[dt.date | None]) -> None:
+    series = pd.Series(pd.to_datetime(days), index=np.arange(len(days)) * 2, dtype="datetime64[us]")
+    want = [
+        None if d is None or d.day > 12 or d.day == d.month else pd.Timestamp(d.year, d.day, d.month)
+        for d in days
+    ]
+    got = swap_day_month(series)
+    assert got.index.equals(series.index) and got.dtype == "datetime64[us]"
+    assert [None if pd.isna(v) else v for v in got.tolist()] == want
