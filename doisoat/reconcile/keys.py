@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 
@@ -26,12 +27,21 @@ _CANONICAL = r"[0-9]{3}\.[0-9]{2}\.[0-9]{2}\.[A-Z][0-9]{2}-[0-9]{6}-[0-9]{4}"
 _DIGIT_SEGMENT = r"(?:^|(?<=[.\-]))(?=[0-9OIL]*[0-9])[0-9OIL]+(?=[.\-]|$)"
 
 
+def distinct(values: pd.Series) -> tuple[np.ndarray, pd.Series]:
+    """(code of each row, -1 where NA; the distinct values as strings, in order of first
+    appearance). A categorical column is numbered from its integer codes, not its strings."""
+    if not isinstance(values.dtype, pd.CategoricalDtype):
+        values = values.astype("string")
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    return codes, pd.Series(uniques, dtype="string")
+
+
 def per_unique(values: pd.Series, fn: Callable[[pd.Series], pd.Series]) -> pd.Series:
     """Apply a vectorised string function to the distinct values only, then broadcast back."""
-    codes, uniques = pd.factorize(values.astype("string"), use_na_sentinel=True)
+    codes, uniques = distinct(values)
     if len(uniques) == 0:
         return pd.Series(pd.NA, index=values.index, dtype="string")
-    done = _arrow(fn(pd.Series(uniques, dtype="string")))
+    done = _arrow(fn(uniques))
     taken = done.take(pa.array(codes, mask=codes < 0))  # broadcast back in C, nulls where NA
     return pd.Series(pd.arrays.ArrowStringArray(taken), index=values.index, dtype="string")
 
@@ -163,8 +173,8 @@ class NameKeys:
 
 def name_keys(names: pd.Series) -> NameKeys:
     """fold_text, name_key and given_name of the names in one pass over their distinct values."""
-    codes, uniques = pd.factorize(names.astype("string"), use_na_sentinel=True)
-    folded = _fold(pd.Series(uniques, dtype="string")).astype("string")
+    codes, uniques = distinct(names)
+    folded = _fold(uniques).astype("string")
     back = pa.array(codes, mask=codes < 0)
 
     def broadcast(done: pd.Series) -> pd.Series:

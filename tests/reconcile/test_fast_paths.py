@@ -33,7 +33,9 @@ from doisoat.reconcile.keys import (
     per_unique,
 )
 from doisoat.reconcile.matching import FIRST_IDX, _sorted_unique, find_duplicates
+from doisoat.reconcile.procedures import expand, procedure_key, resolve
 from doisoat.reconcile.workdays import days_between, workday_numbers
+from doisoat.reference import procedures
 
 _CODE_CHARS = st.sampled_from(list("0123456789.-HOIL x"))
 
@@ -266,3 +268,23 @@ def test_day_month_swap_per_distinct_date_equals_the_swap_per_row(days: list[dt.
     got = swap_day_month(series)
     assert got.index.equals(series.index) and got.dtype == "datetime64[us]"
     assert [None if pd.isna(v) else v for v in got.tolist()] == want
+
+
+_PROCEDURES = st.one_of(
+    st.none(),
+    st.sampled_from(["ĐK khai sinh", "Đăng ký khai sinh", "Cấp GCN QSDĐ", "xyz abc", "", "CT bản sao"]),
+)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(_PROCEDURES, max_size=20), st.booleans())
+def test_procedure_keys_per_distinct_name_equal_the_keys_per_row(
+    names: list[str | None], categorical: bool
+) -> None:
+    """The integer procedure key, worked out per distinct name (or category), is the per-row one."""
+    series = pd.Series(names, dtype="category" if categorical else "str")
+    ref = resolve(series).to_numpy()
+    codes, _ = pd.factorize(expand(series), use_na_sentinel=True)
+    offset = len(procedures())
+    want = np.where(ref >= 0, ref, np.where(codes >= 0, codes + offset, -1))
+    assert procedure_key(series).tolist() == want.tolist()
