@@ -150,17 +150,20 @@ def _first_positions(refs: pd.Series, wanted: pd.Series) -> np.ndarray:
 
 
 def _keys(
-    paper: pd.DataFrame, electronic: pd.DataFrame, matches: pd.DataFrame | None, link: np.ndarray
+    paper: pd.DataFrame,
+    electronic: pd.DataFrame,
+    matches: pd.DataFrame | None,
+    link: np.ndarray,
+    match_records: np.ndarray,
 ) -> dict[str, _Codes]:
     """Level, office and every dimension of every row, as shared integer codes (a paper row takes
     its channel from the record it is linked to; field and procedure come from the reference
-    procedure when the name resolves). `link`: each paper row's position in `matches`, or -1."""
+    procedure when the name resolves). `link`: each paper row's position in `matches`, or -1;
+    `match_records`: each match's electronic row, or -1."""
     e_channel, e_channel_labels = pd.factorize(electronic[c.CHANNEL].astype("string"), use_na_sentinel=True)
     p_channel = np.full(len(paper), -1, dtype="int64")
     if matches is not None and len(matches) > 0:
-        e_refs = matches[c.ELECTRONIC_REF].reset_index(drop=True).take(np.maximum(link, 0))
-        record = _first_positions(electronic[c.REF], e_refs)
-        record = np.where(link >= 0, record, -1)
+        record = np.append(match_records, -1)[np.where(link >= 0, link, len(match_records))]
         p_channel = np.where(record >= 0, e_channel[np.maximum(record, 0)], -1)
     p_proc, p_fields, p_labels = _procedure_codes(paper[c.PROCEDURE_NAME])
     e_proc, e_ref_fields, e_labels = _procedure_codes(electronic[c.PROCEDURE_NAME])
@@ -187,18 +190,30 @@ def _keys(
 
 
 def _finding_rows(
-    paper: pd.DataFrame, electronic: pd.DataFrame, mismatches: pd.DataFrame | None
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """(is a paper row, row position or -1 when the ref is not found, type number) of each finding:
-    a finding counts where its paper row belongs, else where its electronic row belongs."""
+    paper: pd.DataFrame,
+    electronic: pd.DataFrame,
+    matches: pd.DataFrame | None,
+    mismatches: pd.DataFrame | None,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """(is a paper row, paper row or -1 when the ref is not found, electronic row or -1, type
+    number) of each finding, and the electronic row of each match: a finding counts where its
+    paper row belongs, else where its electronic row belongs. The electronic refs of the matches
+    and of the findings are looked up together (one hash of the electronic refs)."""
+    n_matches = 0 if matches is None else len(matches)
+    match_e_refs = pd.Series([], dtype="string") if matches is None else matches[c.ELECTRONIC_REF]
     if mismatches is None or mismatches.empty:
         empty = np.zeros(0, dtype="int64")
-        return empty.astype(bool), empty, empty, empty
+        records = _first_positions(electronic[c.REF], match_e_refs) if n_matches else empty
+        return empty.astype(bool), empty, empty, empty, records
     has_p = mismatches[c.PAPER_REF].notna().to_numpy(dtype=bool)
     p_pos = _first_positions(paper[c.REF], mismatches[c.PAPER_REF])
-    e_pos = _first_positions(electronic[c.REF], mismatches[c.ELECTRONIC_REF])
+    both = pd.concat(
+        [match_e_refs.astype("string"), mismatches[c.ELECTRONIC_REF].astype("string")], ignore_index=True
+    )
+    found = _first_positions(electronic[c.REF], both)
+    records, e_pos = found[:n_matches], found[n_matches:]
     kind = pd.Index(list(c.MISMATCH_TYPES)).get_indexer(mismatches[c.MISMATCH_TYPE].astype("string"))
-    return has_p, np.where(has_p, p_pos, -1), np.where(has_p, -1, e_pos), kind
+    return has_p, np.where(has_p, p_pos, -1), np.where(has_p, -1, e_pos), kind, records
 
 
 def _group_key(
@@ -228,8 +243,8 @@ def breakdown(
     link = np.full(len(paper), -1, dtype="int64")
     if matches is not None and len(matches) > 0:
         link = _first_positions(matches[c.PAPER_REF], paper[c.REF])
-    keys = _keys(paper, electronic, matches, link)
-    has_p, f_paper, f_electronic, kind = _finding_rows(paper, electronic, mismatches)
+    has_p, f_paper, f_electronic, kind, match_records = _finding_rows(paper, electronic, matches, mismatches)
+    keys = _keys(paper, electronic, matches, link, match_records)
     sums = {
         c.PAPER_OVERDUE: tl.paper_overdue(paper).to_numpy(dtype=bool).astype("float64"),
         c.ELECTRONIC_OVERDUE: (

@@ -120,14 +120,28 @@ def _ranges(
     return which, np.arange(total) - before + np.repeat(lo, counts)
 
 
+SharedIds = tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]
+
+
+def shared_name_ids(p: Features, e: Features) -> SharedIds:
+    """Numbers of the name keys and of the given names, shared by both sides (`_shared_ids`)."""
+    return _shared_ids(p.name, e.name), _shared_ids(p.given, e.given)
+
+
 def block_candidates(
-    p: Features, e: Features, p_rows: np.ndarray, e_rows: np.ndarray, config: ReconcileConfig
+    p: Features,
+    e: Features,
+    p_rows: np.ndarray,
+    e_rows: np.ndarray,
+    config: ReconcileConfig,
+    ids: SharedIds | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Pairs (paper, electronic) in the same office whose receipt dates fall in the window and that
     share the name's words (in any order), the given name and the procedure, or the procedure and
     the minute of receipt. A pair sharing none of them has names too
     far apart to link without an equal code (code-equal pairs are candidates anyway) or the same
-    minute."""
+    minute. `ids`: `shared_name_ids(p, e)` when already made (the fuzzy pass makes them once for
+    all its batches)."""
     b = config.fuzzy_block_days
     windows = (
         (p.workday, range(-b, config.max_entry_lag_days + b + 1)),
@@ -139,10 +153,10 @@ def block_candidates(
     minute_e = np.where(
         np.isnan(e.minute) | (e.procedure < 0), -1, e.procedure * 1440 + np.nan_to_num(e.minute)
     )
-    given_p, given_e = _shared_ids(p.given, e.given)
+    name_ids, (given_p, given_e) = ids or shared_name_ids(p, e)
     n_proc = int(max(p.procedure.max(initial=0), e.procedure.max(initial=0))) + 1
     groups = [
-        _shared_ids(p.name, e.name),  # the same words, in any order
+        name_ids,  # the same words, in any order
         (  # the same given name and procedure (a typo elsewhere in the name)
             np.where((given_p >= 0) & (p.procedure >= 0), given_p * n_proc + p.procedure, -1),
             np.where((given_e >= 0) & (e.procedure >= 0), given_e * n_proc + e.procedure, -1),
@@ -316,10 +330,11 @@ def link(
     kept: list[tuple[np.ndarray, np.ndarray, pd.DataFrame]] = []
     scored = 0
     rest_office = fp.office[rest[P_IDX].to_numpy()]
+    ids = shared_name_ids(fp, fe)
     for batch in _office_batches(fp.office[p_rows], _BATCH_ROWS):
         in_batch_p = p_rows[np.isin(fp.office[p_rows], batch)]
         in_batch_e = e_rows[np.isin(fe.office[e_rows], batch)]
-        bp, be = block_candidates(fp, fe, in_batch_p, in_batch_e, config)
+        bp, be = block_candidates(fp, fe, in_batch_p, in_batch_e, config, ids)
         rb = rest[np.isin(rest_office, batch)]
         pi = np.concatenate([bp, rb[P_IDX].to_numpy()])
         ei = np.concatenate([be, rb[E_IDX].to_numpy()])
