@@ -172,11 +172,11 @@ def reconcile(
         {
             c.PAPER_REF: _taken(p_valid[c.REF], pi),
             c.ELECTRONIC_REF: _taken(e_valid[c.REF], ei),
-            c.METHOD: links[c.METHOD].to_numpy(),
+            c.METHOD: _taken(links[c.METHOD]),
             c.SCORE: links[c.SCORE].to_numpy(),
             c.UNIT_CODE: _taken(p_valid[c.UNIT_CODE], pi),
             c.DOSSIER_CODE: e_code.fillna(p_code),
-            **{col: links[col].to_numpy() for col in links.columns if col not in matching.LINK_COLUMNS},
+            **{col: _taken(links[col]) for col in links.columns if col not in matching.LINK_COLUMNS},
         }
     )
     matches = matches.sort_values([c.PAPER_REF], ignore_index=True)
@@ -192,12 +192,14 @@ def reconcile(
     )
 
 
-def _taken(values: pd.Series, rows: np.ndarray) -> object:
-    """The values at `rows`, as `values.to_numpy()[rows]` would be stored in a new frame, but by an
-    Arrow take when they are Arrow strings already (no Python string object per row)."""
-    if values.dtype == "str":
-        return values.array.take(rows)
-    return values.to_numpy()[rows]
+def _taken(values: pd.Series, rows: np.ndarray | None = None) -> object:
+    """The values (at `rows`, all by default) as `values.to_numpy()[rows]` would be stored in a new
+    frame (strings as the default `str` dtype), but by an Arrow take when they are Arrow strings
+    already: no Python string object per row."""
+    if isinstance(values.dtype, pd.StringDtype):
+        strings = values.astype("str").array
+        return strings if rows is None else strings.take(rows)
+    return values.to_numpy() if rows is None else values.to_numpy()[rows]
 
 
 def _missing(rows: pd.DataFrame, mismatch_type: str, ref_column: str) -> pd.DataFrame:
