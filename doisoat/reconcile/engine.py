@@ -195,8 +195,8 @@ def reconcile(
 def _taken(values: pd.Series, rows: np.ndarray | None = None) -> object:
     """The values (at `rows`, all by default) as `values.to_numpy()[rows]` would be stored in a new
     frame (strings as the default `str` dtype), but by an Arrow take when they are Arrow strings
-    already: no Python string object per row."""
-    if isinstance(values.dtype, pd.StringDtype):
+    already: no Python string object per row. (No rows: an empty object array, as before.)"""
+    if isinstance(values.dtype, pd.StringDtype) and len(values if rows is None else rows):
         strings = values.astype("str").array
         return strings if rows is None else strings.take(rows)
     return values.to_numpy() if rows is None else values.to_numpy()[rows]
