@@ -75,7 +75,18 @@ def main() -> None:
     quarantine = pd.read_parquet(folder / "quarantine.parquet")
     shutil.rmtree(folder, ignore_errors=True)  # the frames are in memory now
     print(f"frames from {source}")
-    print(f"input frames loaded, RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:,.0f} MiB")
+    loaded = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    deep = sum(int(df.memory_usage(deep=True).sum()) for df in (paper, electronic)) / 2**20
+    raw = sum(
+        int(df[col].memory_usage(deep=True, index=False))
+        for df in (paper, electronic)
+        for col in (c.RAW_VALUES, c.PARSE_ERRORS)
+        if col in df.columns
+    )
+    print(
+        f"input frames loaded, RSS {loaded:,.0f} MiB (peak while loading); the frames hold {deep:,.0f} MiB,"
+        f" {raw / 2**20:,.0f} MiB of it raw cell texts and parse errors (the engine never reads them)"
+    )
     print(
         f"{len(paper):,} paper ({paper[c.DOSSIER_CODE].isna().mean():.0%} without code)"
         f" x {len(electronic):,} electronic"
@@ -89,7 +100,8 @@ def main() -> None:
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(
         f"engine: {secs:.1f} s, {(len(paper) + len(electronic)) / secs:,.0f} records/s, "
-        f"{len(r.matches):,} links, {len(r.mismatches):,} findings, peak RSS {peak:,.0f} MiB"
+        f"{len(r.matches):,} links, {len(r.mismatches):,} findings, peak RSS {peak:,.0f} MiB "
+        f"(process peak: the input frames and the engine's working set)"
     )
     import datacompy
 

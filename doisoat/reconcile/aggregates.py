@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from doisoat import schema as c
 from doisoat.reconcile import timeliness as tl
@@ -79,15 +81,6 @@ PAPER_MATCHED = "paper_matched"  # paper rows linked to an electronic record
 DIMENSIONS = ("office", "field", "procedure", "channel", "month")
 
 
-def _month(received: pd.Series) -> np.ndarray:
-    """'2019-03' of each date (formatted once per distinct month; NA when no date)."""
-    d = pd.to_datetime(received)
-    n = (d.dt.year * 100 + d.dt.month).astype("Int64")
-    codes, uniques = pd.factorize(n, use_na_sentinel=True)
-    labels = np.array([f"{int(v) // 100:04d}-{int(v) % 100:02d}" for v in uniques] + [None], dtype=object)
-    return labels[np.where(codes >= 0, codes, len(uniques))]
-
-
 def _procedure_labels(names: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     """(field, procedure label) of each name: the reference procedure's when the name resolves,
     else UNKNOWN_FIELD and the name as typed (trimmed)."""
@@ -100,94 +93,135 @@ def _procedure_labels(names: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     return fields[k], np.where(pos >= 0, labels[k], typed)
 
 
-def _attributes(
-    paper: pd.DataFrame, electronic: pd.DataFrame, period: Period, matches: pd.DataFrame | None
-) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Dimension values and counts of every row of each side (a paper row takes its channel from
-    the record it is linked to)."""
-    linked = matches is not None and len(matches) > 0
-    e_channel = electronic[c.CHANNEL].astype("string")
-    if linked:
-        assert matches is not None
-        # positions, not two Series.map over the refs: paper row → its link → its record's row
-        link = pd.Index(matches[c.PAPER_REF].to_numpy(dtype=object)).get_indexer(
-            paper[c.REF].to_numpy(dtype=object)
-        )
-        matched = link >= 0
-        e_refs = matches[c.ELECTRONIC_REF].to_numpy(dtype=object)[np.maximum(link, 0)]
-        e_refs = np.where(matched, e_refs, np.nan)
-        record = pd.Index(electronic[c.REF].to_numpy(dtype=object)).get_indexer(e_refs)
-        p_channel = pd.Series(
-            e_channel.take(np.maximum(record, 0)).where(record >= 0).to_numpy(),
-            index=paper.index,
-            dtype="string",
-        )
-    else:
-        p_channel = pd.Series(pd.NA, index=paper.index, dtype="string")
-        matched = np.zeros(len(paper), dtype=bool)
-    p_field, p_proc = _procedure_labels(paper[c.PROCEDURE_NAME])
-    e_field_ref, e_proc = _procedure_labels(electronic[c.PROCEDURE_NAME])
-    e_field = electronic[c.FIELD].astype("string").fillna(pd.Series(e_field_ref, index=electronic.index))
+class _Codes:
+    """One key's values on both sides as integer codes into `labels` (NA is the last code): the
+    breakdown counts with `np.bincount` over these, not group-bys over a million strings."""
 
-    def frame(df: pd.DataFrame, **cols: object) -> pd.DataFrame:
-        out = pd.DataFrame(
-            {
-                c.REF: df[c.REF].to_numpy(),
-                c.LEVEL: df[c.LEVEL].to_numpy(),
-                c.UNIT_CODE: df[c.UNIT_CODE].to_numpy(),
-                **cols,
-            }
-        )
-        return out.astype({k: "string" for k in (c.LEVEL, c.UNIT_CODE, *DIMENSIONS)})
+    def __init__(self, paper: np.ndarray, electronic: np.ndarray, labels: pd.Series) -> None:
+        self.paper, self.electronic, self.labels = paper, electronic, labels
 
-    p = frame(
-        paper,
-        office=paper[c.UNIT_CODE].to_numpy(),
-        field=p_field,
-        procedure=p_proc,
-        channel=p_channel.to_numpy(),
-        month=_month(paper[c.RECEIVED_AT]),
-        **{
-            c.PAPER_RECEIVED: 1,
-            c.PAPER_OVERDUE: tl.paper_overdue(paper).to_numpy().astype("int64"),
-            PAPER_MATCHED: matched.astype("int64"),
-        },
-    )
-    e = frame(
-        electronic,
-        office=electronic[c.UNIT_CODE].to_numpy(),
-        field=e_field.to_numpy(),
-        procedure=e_proc,
-        channel=e_channel.to_numpy(),
-        month=_month(electronic[c.RECEIVED_AT]),
-        **{
-            c.ELECTRONIC_RECEIVED: 1,
-            c.ELECTRONIC_OVERDUE: tl.electronic_overdue(electronic, period.end).to_numpy().astype("int64"),
-        },
-    )
-    return p, e
+    @classmethod
+    def merge(cls, p_codes: np.ndarray, p_labels: object, e_codes: np.ndarray, e_labels: object) -> _Codes:
+        """Codes of each side into its own label list (-1 or past the end: NA) → shared codes."""
+        pl = pd.Series(np.asarray(p_labels, dtype=object), dtype="string")
+        el = pd.Series(np.asarray(e_labels, dtype=object), dtype="string")
+        vocab = pd.Index(pd.concat([pl, el], ignore_index=True).dropna().unique())
+        na = len(vocab)
+
+        def recode(codes: np.ndarray, labels: pd.Series) -> np.ndarray:
+            to = np.append(vocab.get_indexer(labels), -1)
+            to = np.where(to >= 0, to, na)
+            return to[np.where((codes >= 0) & (codes < len(labels)), codes, len(labels))]
+
+        labels = pd.concat([pd.Series(vocab, dtype="string"), pd.Series([pd.NA], dtype="string")])
+        return cls(recode(p_codes, pl), recode(e_codes, el), labels.reset_index(drop=True))
+
+    @classmethod
+    def of(cls, paper: pd.Series, electronic: pd.Series) -> _Codes:
+        p_codes, p_labels = pd.factorize(paper.astype("string"), use_na_sentinel=True)
+        e_codes, e_labels = pd.factorize(electronic.astype("string"), use_na_sentinel=True)
+        return cls.merge(p_codes, p_labels, e_codes, e_labels)
 
 
-def _attributed_findings(p: pd.DataFrame, e: pd.DataFrame, mismatches: pd.DataFrame | None) -> pd.DataFrame:
-    """Each finding with the dimension values of its paper row (else of its electronic row)."""
-    cols = [c.LEVEL, c.UNIT_CODE, *DIMENSIONS]
+def _month_codes(received: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """(code of each row, '2019-03' per code; -1 when no date), formatted once per distinct month."""
+    d = pd.to_datetime(received)
+    n = (d.dt.year * 100 + d.dt.month).astype("Int64")
+    codes, uniques = pd.factorize(n, use_na_sentinel=True)
+    labels = np.array([f"{int(v) // 100:04d}-{int(v) % 100:02d}" for v in uniques], dtype=object)
+    return codes, labels
+
+
+def _procedure_codes(names: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(code of each row, field per code, procedure label per code): `_procedure_labels` of the
+    distinct names only (NA names have the last code)."""
+    codes, uniques = pd.factorize(names.astype("string"), use_na_sentinel=True)
+    distinct = pd.concat([pd.Series(uniques, dtype="string"), pd.Series([pd.NA], dtype="string")])
+    fields, labels = _procedure_labels(distinct.reset_index(drop=True))
+    return np.where(codes >= 0, codes, len(uniques)), fields, labels
+
+
+def _first_positions(refs: pd.Series, wanted: pd.Series) -> np.ndarray:
+    """Position of the first row whose ref is each wanted ref (-1 when none), hashed by Arrow."""
+    values = pa.array(refs.astype("string").array).cast(pa.large_string())
+    keys = pa.array(wanted.astype("string").array).cast(pa.large_string())
+    found = pc.index_in(keys, value_set=values)
+    return np.asarray(pc.fill_null(found, -1).to_numpy(zero_copy_only=False), dtype="int64")
+
+
+def _keys(
+    paper: pd.DataFrame,
+    electronic: pd.DataFrame,
+    matches: pd.DataFrame | None,
+    link: np.ndarray,
+    match_records: np.ndarray,
+) -> dict[str, _Codes]:
+    """Level, office and every dimension of every row, as shared integer codes (a paper row takes
+    its channel from the record it is linked to; field and procedure come from the reference
+    procedure when the name resolves). `link`: each paper row's position in `matches`, or -1;
+    `match_records`: each match's electronic row, or -1."""
+    e_channel, e_channel_labels = pd.factorize(electronic[c.CHANNEL].astype("string"), use_na_sentinel=True)
+    p_channel = np.full(len(paper), -1, dtype="int64")
+    if matches is not None and len(matches) > 0:
+        record = np.append(match_records, -1)[np.where(link >= 0, link, len(match_records))]
+        p_channel = np.where(record >= 0, e_channel[np.maximum(record, 0)], -1)
+    p_proc, p_fields, p_labels = _procedure_codes(paper[c.PROCEDURE_NAME])
+    e_proc, e_ref_fields, e_labels = _procedure_codes(electronic[c.PROCEDURE_NAME])
+    # the software's own field where it states one, else the reference procedure's
+    e_field, e_field_labels = pd.factorize(electronic[c.FIELD].astype("string"), use_na_sentinel=True)
+    e_field = np.where(e_field >= 0, e_field, len(e_field_labels) + e_proc)
+    p_month, p_months = _month_codes(paper[c.RECEIVED_AT])
+    e_month, e_months = _month_codes(electronic[c.RECEIVED_AT])
+    office = _Codes.of(paper[c.UNIT_CODE], electronic[c.UNIT_CODE])
+    return {
+        c.LEVEL: _Codes.of(paper[c.LEVEL], electronic[c.LEVEL]),
+        c.UNIT_CODE: office,
+        "office": office,
+        "field": _Codes.merge(
+            p_proc,
+            p_fields,
+            e_field,
+            np.concatenate([np.asarray(e_field_labels, dtype=object), e_ref_fields]),
+        ),
+        "procedure": _Codes.merge(p_proc, p_labels, e_proc, e_labels),
+        "channel": _Codes.merge(p_channel, e_channel_labels, e_channel, e_channel_labels),
+        "month": _Codes.merge(p_month, p_months, e_month, e_months),
+    }
+
+
+def _finding_rows(
+    paper: pd.DataFrame,
+    electronic: pd.DataFrame,
+    matches: pd.DataFrame | None,
+    mismatches: pd.DataFrame | None,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """(is a paper row, paper row or -1 when the ref is not found, electronic row or -1, type
+    number) of each finding, and the electronic row of each match: a finding counts where its
+    paper row belongs, else where its electronic row belongs. The electronic refs of the matches
+    and of the findings are looked up together (one hash of the electronic refs)."""
+    n_matches = 0 if matches is None else len(matches)
+    match_e_refs = pd.Series([], dtype="string") if matches is None else matches[c.ELECTRONIC_REF]
     if mismatches is None or mismatches.empty:
-        return pd.DataFrame({k: pd.Series(dtype="string") for k in [*cols, "_type"]})
-    pa = p[[c.REF, *cols]].drop_duplicates(c.REF).set_index(c.REF)
-    ea = e[[c.REF, *cols]].drop_duplicates(c.REF).set_index(c.REF)
-    has_p = mismatches[c.PAPER_REF].notna().to_numpy()
-    rows = pd.concat(
-        [
-            pa.reindex(mismatches.loc[has_p, c.PAPER_REF].to_numpy()).assign(
-                _type=mismatches.loc[has_p, c.MISMATCH_TYPE].to_numpy()
-            ),
-            ea.reindex(mismatches.loc[~has_p, c.ELECTRONIC_REF].to_numpy()).assign(
-                _type=mismatches.loc[~has_p, c.MISMATCH_TYPE].to_numpy()
-            ),
-        ],
-        ignore_index=True,
+        empty = np.zeros(0, dtype="int64")
+        records = _first_positions(electronic[c.REF], match_e_refs) if n_matches else empty
+        return empty.astype(bool), empty, empty, empty, records
+    has_p = mismatches[c.PAPER_REF].notna().to_numpy(dtype=bool)
+    p_pos = _first_positions(paper[c.REF], mismatches[c.PAPER_REF])
+    both = pd.concat(
+        [match_e_refs.astype("string"), mismatches[c.ELECTRONIC_REF].astype("string")], ignore_index=True
     )
-    return rows.astype({k: "string" for k in cols})
+    found = _first_positions(electronic[c.REF], both)
+    records, e_pos = found[:n_matches], found[n_matches:]
+    kind = pd.Index(list(c.MISMATCH_TYPES)).get_indexer(mismatches[c.MISMATCH_TYPE].astype("string"))
+    return has_p, np.where(has_p, p_pos, -1), np.where(has_p, -1, e_pos), kind, records
+
+
+def _group_key(
+    level: np.ndarray, unit: np.ndarray | None, value: np.ndarray, n_unit: int, n_value: int
+) -> np.ndarray:
+    """One integer per (level, office, value) code triple; office None: all offices in one."""
+    office = 0 if unit is None else unit
+    return (level.astype("int64") * n_unit + office) * n_value + value
 
 
 def breakdown(
@@ -202,33 +236,71 @@ def breakdown(
 
     Columns: schema.BREAKDOWN_COLUMNS, then `paper_matched`, `sync_rate` (paper_matched /
     paper_received: the share of paper dossiers found in the software; NaN without paper rows)
-    and one count column per mismatch type (schema.MISMATCH_TYPES).
+    and one count column per mismatch type (schema.MISMATCH_TYPES). A value group exists when a
+    row of either side has it; findings count where their paper row (else electronic row) is.
+    Every key is an integer code (`_Codes`), each count one `np.bincount`.
     """
-    p, e = _attributes(paper, electronic, period, matches)
-    found = _attributed_findings(p, e, mismatches)
-    p_sums = [c.PAPER_RECEIVED, c.PAPER_OVERDUE, PAPER_MATCHED]
-    e_sums = [c.ELECTRONIC_RECEIVED, c.ELECTRONIC_OVERDUE]
+    link = np.full(len(paper), -1, dtype="int64")
+    if matches is not None and len(matches) > 0:
+        link = _first_positions(matches[c.PAPER_REF], paper[c.REF])
+    has_p, f_paper, f_electronic, kind, match_records = _finding_rows(paper, electronic, matches, mismatches)
+    keys = _keys(paper, electronic, matches, link, match_records)
+    sums = {
+        c.PAPER_OVERDUE: tl.paper_overdue(paper).to_numpy(dtype=bool).astype("float64"),
+        c.ELECTRONIC_OVERDUE: (
+            tl.electronic_overdue(electronic, period.end).to_numpy(dtype=bool).astype("float64")
+        ),
+    }
+    matched = (link >= 0).astype("float64")
+
+    def of_findings(codes: _Codes) -> np.ndarray:
+        """The code of each finding's row (NA when its ref is not found)."""
+        na = len(codes.labels) - 1
+        p = np.append(codes.paper, na)[np.where(f_paper >= 0, f_paper, len(codes.paper))]
+        e = np.append(codes.electronic, na)[np.where(f_electronic >= 0, f_electronic, len(codes.electronic))]
+        return np.where(has_p, p, e)
+
+    level, unit = keys[c.LEVEL], keys[c.UNIT_CODE]
     frames = []
     for dimension in DIMENSIONS:
+        dim = keys[dimension]
+        n_dim = len(dim.labels)
         for total in (True, False):
-            keys = [c.LEVEL, c.UNIT_CODE, dimension]
-            pp, ee, ff = p, e, found
-            if total:
-                pp = pp.assign(**{c.UNIT_CODE: c.ALL_UNITS})
-                ee = ee.assign(**{c.UNIT_CODE: c.ALL_UNITS})
-                ff = ff.assign(**{c.UNIT_CODE: c.ALL_UNITS})
-            pc = pp.groupby(keys, dropna=False, sort=False)[p_sums].sum()
-            ec = ee.groupby(keys, dropna=False, sort=False)[e_sums].sum()
-            fc = ff.groupby([*keys, "_type"], dropna=False, sort=False).size().unstack("_type", fill_value=0)
-            counts = pc.join(ec, how="outer", sort=False).join(fc, how="left", sort=False).reset_index()
-            counts = counts.rename(columns={dimension: c.DIMENSION_VALUE})
-            counts[c.DIMENSION] = dimension
-            frames.append(counts)
-    out = pd.concat(frames, ignore_index=True).reindex(
-        columns=[*c.BREAKDOWN_COLUMNS, PAPER_MATCHED, *c.MISMATCH_TYPES]
-    )
+            n_unit = 1 if total else len(unit.labels)
+            size = len(level.labels) * n_unit * n_dim
+            kp = _group_key(level.paper, None if total else unit.paper, dim.paper, n_unit, n_dim)
+            ke = _group_key(
+                level.electronic, None if total else unit.electronic, dim.electronic, n_unit, n_dim
+            )
+            p_rows = np.bincount(kp, minlength=size)
+            e_rows = np.bincount(ke, minlength=size)
+            present = np.flatnonzero((p_rows + e_rows) > 0)
+            lv, rest = np.divmod(present, n_unit * n_dim)
+            un, dv = np.divmod(rest, n_dim)
+            counts = {
+                c.DIMENSION: pd.Series([dimension] * len(present), dtype="str"),
+                c.DIMENSION_VALUE: dim.labels.take(dv).reset_index(drop=True),
+                c.LEVEL: level.labels.take(lv).reset_index(drop=True),
+                c.UNIT_CODE: (
+                    pd.Series([c.ALL_UNITS] * len(present), dtype="string")
+                    if total
+                    else unit.labels.take(un).reset_index(drop=True)
+                ),
+                c.PAPER_RECEIVED: p_rows[present],
+                c.ELECTRONIC_RECEIVED: e_rows[present],
+                c.PAPER_OVERDUE: np.bincount(kp, sums[c.PAPER_OVERDUE], size)[present],
+                c.ELECTRONIC_OVERDUE: np.bincount(ke, sums[c.ELECTRONIC_OVERDUE], size)[present],
+                PAPER_MATCHED: np.bincount(kp, matched, size)[present],
+            }
+            kf = _group_key(
+                of_findings(level), None if total else of_findings(unit), of_findings(dim), n_unit, n_dim
+            )
+            for t, mismatch_type in enumerate(c.MISMATCH_TYPES):
+                counts[mismatch_type] = np.bincount(kf[kind == t], minlength=size)[present]
+            frames.append(pd.DataFrame(counts))
+    out = pd.concat(frames, ignore_index=True)
     numbers = [*c.BREAKDOWN_COLUMNS[4:], PAPER_MATCHED, *c.MISMATCH_TYPES]
-    out[numbers] = out[numbers].fillna(0).astype("int64")
+    out[numbers] = out[numbers].round().astype("int64")
     n = out[c.PAPER_RECEIVED].astype("float64")
     out[c.SYNC_RATE] = np.where(n > 0, out[PAPER_MATCHED] / n.where(n > 0, 1.0), np.nan)
     out = out[[*c.BREAKDOWN_COLUMNS, PAPER_MATCHED, c.SYNC_RATE, *c.MISMATCH_TYPES]]

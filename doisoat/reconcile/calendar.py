@@ -122,8 +122,12 @@ def calendar_for_years(first_year: int, last_year: int) -> WorkingCalendar:
 
 
 def calendar_covering(*series: pd.Series) -> WorkingCalendar:
-    """The calendar covering every date in the given series (at least one year)."""
-    years = [int(y) for s in series for y in pd.to_datetime(s).dt.year.dropna().unique()] or [
-        dt.date.today().year
-    ]
+    """The calendar covering every date in the given series (at least one year): only the
+    earliest and latest dates matter, not the year of every row."""
+    years = [
+        int(day.year)
+        for s in series
+        for day in (pd.to_datetime(s).min(), pd.to_datetime(s).max())
+        if pd.notna(day)
+    ] or [dt.date.today().year]
     return calendar_for_years(min(years) - 1, max(years))

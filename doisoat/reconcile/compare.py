@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 import pandas as pd
 from rapidfuzz import fuzz, process
@@ -24,14 +26,6 @@ def _fmt_date(s: pd.Series) -> pd.Series:
     return pd.to_datetime(s).dt.strftime("%d/%m/%Y").astype("string")
 
 
-def _pairs(
-    paper: pd.DataFrame, electronic: pd.DataFrame, links: pd.DataFrame
-) -> tuple[pd.DataFrame, pd.DataFrame]:
-    p = _take(paper, links[P_IDX].to_numpy())
-    e = _take(electronic, links[E_IDX].to_numpy())
-    return p, e
-
-
 # The columns the comparison reads (the rest of the wide frames is not copied per pair).
 _COMPARED = [
     c.UNIT_CODE,
@@ -46,11 +40,32 @@ _COMPARED = [
     c.PROCEDURE_NAME,
     c.APPLICANT_NAME,
 ]
+# The columns every pair is tested on; the others are copied for the flagged pairs only.
+_TESTED = [c.RECEIVED_AT, c.DUE_DATE, c.RETURNED_DATE, c.STATED_TIMELINESS, c.STATUS]
 
 
-def _take(records: pd.DataFrame, rows: np.ndarray) -> pd.DataFrame:
-    cols = [col for col in _COMPARED if col in records.columns]
+def _take(records: pd.DataFrame, rows: np.ndarray, columns: list[str] = _COMPARED) -> pd.DataFrame:
+    cols = [col for col in columns if col in records.columns]
     return pd.DataFrame({col: records[col].take(rows).reset_index(drop=True) for col in cols})
+
+
+def per_distinct_pair(
+    test: Callable[[pd.Series, pd.Series], np.ndarray],
+    a: pd.Series,
+    a_rows: np.ndarray,
+    b: pd.Series,
+    b_rows: np.ndarray,
+) -> np.ndarray:
+    """`test(a[a_rows], b[b_rows])` (an elementwise boolean test), evaluated once per distinct pair
+    of values: a million linked pairs hold a few thousand distinct (name, name) pairs."""
+    ca, ua = pd.factorize(a.astype("string"), use_na_sentinel=True)
+    cb, ub = pd.factorize(b.astype("string"), use_na_sentinel=True)
+    width = len(ub) + 1
+    pair = (ca[a_rows].astype("int64") + 1) * width + (cb[b_rows].astype("int64") + 1)
+    codes, distinct = pd.factorize(pair)
+    va = pd.Series(ua, dtype="string").reindex(distinct // width - 1).reset_index(drop=True)
+    vb = pd.Series(ub, dtype="string").reindex(distinct % width - 1).reset_index(drop=True)
+    return np.asarray(test(va, vb), dtype=bool)[codes]
 
 
 def compare_pairs(
@@ -62,20 +77,24 @@ def compare_pairs(
     config: ReconcileConfig,
 ) -> pd.DataFrame:
     """Every field mismatch of every linked pair (timeliness, dates, procedure, applicant)."""
-    p, e = _pairs(paper, electronic, links)
-    if p.empty:
+    pi, ei = links[P_IDX].to_numpy(), links[E_IDX].to_numpy()
+    if not len(pi):
         return mm.empty_mismatches()
-    code = code_key(e).fillna(code_key(p))
-    base_identity = mm.identity_of(p[c.UNIT_CODE], code, p[c.REF])
-    common = {
-        "unit_code": p[c.UNIT_CODE],
-        "dossier_code": code,
-        "paper_ref": p[c.REF],
-        "electronic_ref": e[c.REF],
-    }
+    # every pair is tested on dates and statuses, names and procedures once per distinct pair;
+    # the text columns of a finding (refs, codes, values as written) are copied for flagged pairs only
+    p, e = _take(paper, pi, _TESTED), _take(electronic, ei, _TESTED)
 
-    def subset(mask: np.ndarray) -> dict[str, pd.Series]:
-        return {k: v[mask].reset_index(drop=True) for k, v in common.items()}
+    def flagged(mask: np.ndarray) -> tuple[pd.DataFrame, pd.DataFrame, pd.Series, dict[str, pd.Series]]:
+        """(paper rows, electronic rows, identity, common finding columns) of the flagged pairs."""
+        fp, fe = _take(paper, pi[mask]), _take(electronic, ei[mask])
+        code = code_key(fe).fillna(code_key(fp))
+        common = {
+            "unit_code": fp[c.UNIT_CODE],
+            "dossier_code": code,
+            "paper_ref": fp[c.REF],
+            "electronic_ref": fe[c.REF],
+        }
+        return fp, fe, mm.identity_of(fp[c.UNIT_CODE], code, fp[c.REF]), common
 
     frames: list[pd.DataFrame] = []
 
@@ -92,11 +111,12 @@ def compare_pairs(
             "Sổ giấy quá hạn, phần mềm không quá hạn",
             "Sổ giấy không quá hạn, phần mềm quá hạn",
         )
+        _, _, identity, common = flagged(conflict)
         frames.append(
             mm.build(
                 c.TIMELINESS_CONFLICT,
-                base_identity[conflict].reset_index(drop=True),
-                **subset(conflict),
+                identity,
+                **common,
                 field=c.STATED_TIMELINESS,
                 paper_value=p_desc.reset_index(drop=True),
                 electronic_value=e_desc.reset_index(drop=True),
@@ -147,11 +167,12 @@ def compare_pairs(
             )
         else:
             detail = pd.Series([detail_text] * int(mask.sum()), dtype="string")
+        _, _, identity, common = flagged(mask)
         frames.append(
             mm.build(
                 c.DATE_MISMATCH,
-                (base_identity[mask] + "|" + field).reset_index(drop=True),
-                **subset(mask),
+                identity + "|" + field,
+                **common,
                 field=field,
                 paper_value=_fmt_date(p.loc[mask, column]).reset_index(drop=True),
                 electronic_value=_fmt_date(e.loc[mask, column]).reset_index(drop=True),
@@ -162,23 +183,32 @@ def compare_pairs(
     # -- procedure and applicant: the value as each side wrote it -----------------------------
     def text_finding(kind: str, mask: np.ndarray, column: str, detail: str) -> None:
         if mask.any():
+            fp, fe, identity, common = flagged(mask)
             frames.append(
                 mm.build(
                     kind,
-                    base_identity[mask].reset_index(drop=True),
-                    **subset(mask),
+                    identity,
+                    **common,
                     field=column,
-                    paper_value=p.loc[mask, column].reset_index(drop=True),
-                    electronic_value=e.loc[mask, column].reset_index(drop=True),
+                    paper_value=fp[column],
+                    electronic_value=fe[column],
                     detail=detail,
                 )
             )
 
-    same_proc = _same_procedure(p[c.PROCEDURE_NAME], e[c.PROCEDURE_NAME], config.procedure_threshold)
+    same_proc = per_distinct_pair(
+        lambda a, b: _same_procedure(a, b, config.procedure_threshold),
+        paper[c.PROCEDURE_NAME],
+        pi,
+        electronic[c.PROCEDURE_NAME],
+        ei,
+    )
     text_finding(
         c.PROCEDURE_MISMATCH, ~same_proc, c.PROCEDURE_NAME, "Tên thủ tục khác nhau giữa sổ giấy và phần mềm"
     )
-    same_person_ = same_person(p[c.APPLICANT_NAME], e[c.APPLICANT_NAME], config)
+    same_person_ = per_distinct_pair(
+        lambda a, b: same_person(a, b, config), paper[c.APPLICANT_NAME], pi, electronic[c.APPLICANT_NAME], ei
+    )
     text_finding(
         c.APPLICANT_MISMATCH, ~same_person_, c.APPLICANT_NAME, "Người nộp khác nhau (không phải lỗi chính tả)"
     )

@@ -40,16 +40,65 @@ def _in_period(records: pd.DataFrame, period: Period) -> pd.DataFrame:
     return kept.reset_index(drop=True)
 
 
+# The columns matching and comparison read from the working copies (the rest is not copied).
+WORKING_COLUMNS = [
+    c.REF,
+    c.UNIT_CODE,
+    c.DOSSIER_CODE,
+    c.PROCEDURE_NAME,
+    c.APPLICANT_NAME,
+    c.QUANTITY,
+    c.RECEIVED_AT,
+    c.DUE_DATE,
+    c.RETURNED_DATE,
+    c.STATED_TIMELINESS,
+    c.STATUS,
+]
+
+
+# Working columns with few distinct values (offices, procedures, statuses, applicants' names).
+_FEW_VALUES = [c.UNIT_CODE, c.PROCEDURE_NAME, c.STATED_TIMELINESS, c.STATUS, c.APPLICANT_NAME]
+
+
+def _sort_codes(values: pd.Series) -> np.ndarray:
+    """Integers that sort as the values do, missing values last."""
+    codes, uniques = pd.factorize(values, sort=True, use_na_sentinel=True)
+    return np.where(codes >= 0, codes, len(uniques))
+
+
+def _lineage_order(key: pd.DataFrame, lineage: list[str]) -> np.ndarray:
+    """`key.sort_values(lineage, na_position="last", kind="stable")`'s order, by one lexsort of
+    integer codes of the columns before the last (file, sheet, row); the last (the ref) is only
+    sorted on when two rows share all the others."""
+    first = [_sort_codes(key[col]) for col in lineage[:-1]]
+    if first and len(key) > 1:
+        order = np.lexsort(first[::-1])
+        tied = np.ones(len(order) - 1, dtype=bool)
+        for codes in first:
+            ranked = codes[order]
+            tied &= ranked[1:] == ranked[:-1]
+        if not tied.any():
+            return order
+    return key.sort_values(lineage, na_position="last", kind="stable").index.to_numpy()
+
+
 def canonical_order(
-    records: pd.DataFrame, lineage: list[str], keep: np.ndarray | None = None
+    records: pd.DataFrame,
+    lineage: list[str],
+    keep: np.ndarray | None = None,
+    columns: list[str] | None = None,
 ) -> pd.DataFrame:
     """Rows (those where `keep`, all by default) in the order they stand in their files, whatever
     order they came in: "first occurrence", ranks and tie-breaks then do not depend on how the
-    inputs were concatenated. Only the lineage columns are sorted; the rows are copied once."""
+    inputs were concatenated. Only the lineage columns are sorted; the rows of `columns` (all by
+    default) are copied once."""
     rows = np.arange(len(records)) if keep is None else np.flatnonzero(keep)
     key = pd.DataFrame({col: records[col].take(rows).reset_index(drop=True) for col in lineage})
-    order = key.sort_values(lineage, na_position="last", kind="stable").index.to_numpy()
-    return records.take(rows[order]).reset_index(drop=True)
+    order = _lineage_order(key, lineage)
+    kept = records if columns is None else records[[col for col in columns if col in records.columns]]
+    # a few distinct values per column: copied as small integer codes, not as strings
+    kept = kept.astype({col: "category" for col in _FEW_VALUES if col in kept.columns})
+    return kept.take(rows[order]).reset_index(drop=True)
 
 
 def reconcile(
@@ -74,8 +123,11 @@ def reconcile(
         paper[c.RECEIVED_AT], electronic[c.RECEIVED_AT], pd.Series(pd.to_datetime([period.end]))
     )
     bad_refs = set(quarantine[c.REF]) if len(quarantine) else set()
-    p_valid = canonical_order(paper, PAPER_LINEAGE, ~paper[c.REF].isin(bad_refs).to_numpy())
-    e_valid = canonical_order(electronic, ELECTRONIC_LINEAGE, ~electronic[c.REF].isin(bad_refs).to_numpy())
+    # narrow working copies: only the columns matching and comparison read, in ledger order
+    p_valid = canonical_order(paper, PAPER_LINEAGE, ~paper[c.REF].isin(bad_refs).to_numpy(), WORKING_COLUMNS)
+    e_valid = canonical_order(
+        electronic, ELECTRONIC_LINEAGE, ~electronic[c.REF].isin(bad_refs).to_numpy(), WORKING_COLUMNS
+    )
 
     p_valid[CODE_KEY] = normalise_code(p_valid[c.DOSSIER_CODE])
     e_valid[CODE_KEY] = normalise_code(e_valid[c.DOSSIER_CODE])
@@ -114,17 +166,17 @@ def reconcile(
         ignore_index=True,
     )
     pi, ei = links[matching.P_IDX].to_numpy(), links[matching.E_IDX].to_numpy()
-    e_code = e_valid[CODE_KEY].to_numpy(dtype=object)[ei]
-    p_code = p_valid[CODE_KEY].to_numpy(dtype=object)[pi]
+    e_code = e_valid[CODE_KEY].astype("string").take(ei).reset_index(drop=True)
+    p_code = p_valid[CODE_KEY].astype("string").take(pi).reset_index(drop=True)
     matches = pd.DataFrame(
         {
-            c.PAPER_REF: p_valid[c.REF].to_numpy()[pi],
-            c.ELECTRONIC_REF: e_valid[c.REF].to_numpy()[ei],
-            c.METHOD: links[c.METHOD].to_numpy(),
+            c.PAPER_REF: _taken(p_valid[c.REF], pi),
+            c.ELECTRONIC_REF: _taken(e_valid[c.REF], ei),
+            c.METHOD: _taken(links[c.METHOD]),
             c.SCORE: links[c.SCORE].to_numpy(),
-            c.UNIT_CODE: p_valid[c.UNIT_CODE].to_numpy()[pi],
-            c.DOSSIER_CODE: pd.Series(e_code, dtype="string").fillna(pd.Series(p_code, dtype="string")),
-            **{col: links[col].to_numpy() for col in links.columns if col not in matching.LINK_COLUMNS},
+            c.UNIT_CODE: _taken(p_valid[c.UNIT_CODE], pi),
+            c.DOSSIER_CODE: e_code.fillna(p_code),
+            **{col: _taken(links[col]) for col in links.columns if col not in matching.LINK_COLUMNS},
         }
     )
     matches = matches.sort_values([c.PAPER_REF], ignore_index=True)
@@ -138,6 +190,16 @@ def reconcile(
         summary=summary,
         breakdown=aggregates.breakdown(paper, electronic, period, matches, mismatches),
     )
+
+
+def _taken(values: pd.Series, rows: np.ndarray | None = None) -> object:
+    """The values (at `rows`, all by default) as `values.to_numpy()[rows]` would be stored in a new
+    frame (strings as the default `str` dtype), but by an Arrow take when they are Arrow strings
+    already: no Python string object per row. (No rows: an empty object array, as before.)"""
+    if isinstance(values.dtype, pd.StringDtype) and len(values if rows is None else rows):
+        strings = values.astype("str").array
+        return strings if rows is None else strings.take(rows)
+    return values.to_numpy() if rows is None else values.to_numpy()[rows]
 
 
 def _missing(rows: pd.DataFrame, mismatch_type: str, ref_column: str) -> pd.DataFrame:

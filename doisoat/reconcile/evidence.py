@@ -94,15 +94,20 @@ def _workdays(calendar: WorkingCalendar, days: pd.Series) -> np.ndarray:
 
 
 def swap_day_month(days: pd.Series) -> pd.Series:
-    """The date with day and month swapped (NaT when that is no date or the same date)."""
-    d = pd.Series(pd.to_datetime(days)).reset_index(drop=True)
+    """The date with day and month swapped (NaT when that is no date or the same date), worked
+    out once per distinct date (a period holds a few hundred)."""
+    dates = pd.Series(pd.to_datetime(days)).reset_index(drop=True)
+    codes, uniques = pd.factorize(dates, use_na_sentinel=True)
+    d = pd.Series(uniques)
     ok = ((d.dt.day <= 12) & (d.dt.day != d.dt.month)).fillna(False).to_numpy(dtype=bool)
-    out = pd.Series(pd.NaT, index=d.index, dtype="datetime64[us]")
+    swapped = pd.Series(pd.NaT, index=d.index, dtype="datetime64[us]")
     if ok.any():
         parts = pd.DataFrame({"year": d.dt.year[ok], "month": d.dt.day[ok], "day": d.dt.month[ok]}).astype(
             "int64"
         )
-        out[ok] = pd.to_datetime(parts).astype("datetime64[us]").to_numpy()
+        swapped[ok] = pd.to_datetime(parts).astype("datetime64[us]").to_numpy()
+    values = np.append(swapped.to_numpy(), np.datetime64("NaT", "us"))
+    out = pd.Series(values[np.where(codes >= 0, codes, len(d))], dtype="datetime64[us]")
     if isinstance(days, pd.Series):
         out.index = days.index
     return out
@@ -123,6 +128,26 @@ def code_parts(code: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     return prefix, number
 
 
+def _rank_within(groups: np.ndarray, order_by: list[pd.Series]) -> np.ndarray:
+    """Position of each row within its group when the rows are sorted on `order_by` (missing
+    values last), then on their position: one lexsort of integer codes (Arrow's dense rank),
+    then a count per group."""
+    n = len(groups)
+    keys = [
+        pc.rank(pa.array(values, from_pandas=True), sort_keys="ascending", tiebreaker="dense").to_numpy()
+        for values in reversed(order_by)
+    ]
+    order = np.lexsort(keys) if keys else np.arange(n)
+    in_order = groups[order]
+    by_group = np.argsort(in_order, kind="stable")
+    sorted_groups = in_order[by_group]
+    within = np.empty(n, dtype="int64")
+    within[by_group] = np.arange(n) - np.searchsorted(sorted_groups, sorted_groups, side="left")
+    rank = np.empty(n, dtype="int64")
+    rank[order] = within
+    return rank
+
+
 def features(
     records: pd.DataFrame, offices: pd.Index, calendar: WorkingCalendar, order_by: list[str]
 ) -> Features:
@@ -133,14 +158,7 @@ def features(
     minute = (recv.dt.hour * 60 + recv.dt.minute + recv.dt.second / 60).astype("float64")
     minute = minute.where(minute > 0)
     office = offices.get_indexer(records[c.UNIT_CODE].astype("string").fillna(""))
-    rank = (
-        pd.DataFrame({"o": office, "d": day, **{k: records[k] for k in order_by}, "pos": range(len(records))})
-        .sort_values([*order_by, "pos"], na_position="last", kind="stable")
-        .groupby(["o"], dropna=False, sort=False)
-        .cumcount()
-        .sort_index()
-        .to_numpy()
-    )
+    rank = _rank_within(office, [records[k] for k in order_by])
     quantity = (
         pd.to_numeric(records[c.QUANTITY], errors="coerce").astype("float64").to_numpy()
         if c.QUANTITY in records.columns
@@ -346,8 +364,14 @@ def score_pairs(
 
 
 def agreed_fields(points: pd.DataFrame) -> pd.Series:
-    """'code,applicant,date': the fields that gave a pair positive points (its explanation)."""
-    joined = pd.Series("", index=points.index, dtype="string")
-    for name in FIELDS:
-        joined = joined + np.where(points[f"{name}_points"].to_numpy() > 0, name + ",", "")
-    return joined.str.rstrip(",")
+    """'code,applicant,date': the fields that gave a pair positive points (its explanation).
+    Each pair's agreeing fields are bits of one integer; the text of each of the 128 possible sets
+    is written once and taken by that integer (no string built per pair)."""
+    bits = np.zeros(len(points), dtype="int64")
+    for i, name in enumerate(FIELDS):
+        bits |= (points[f"{name}_points"].to_numpy() > 0).astype("int64") << i
+    texts = pd.array(
+        [",".join(n for i, n in enumerate(FIELDS) if combo >> i & 1) for combo in range(1 << len(FIELDS))],
+        dtype="string",
+    )
+    return pd.Series(texts.take(bits), index=points.index, dtype="string")

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 
@@ -20,16 +21,27 @@ _LOOKALIKE_DIGITS = str.maketrans({"O": "0", "I": "1", "L": "1"})
 # The Circular 01/2018 code, separators removed: agency id `000.17.22.H56`, YYMMDD, NNNN.
 _STANDARD = r"(\d{3})(\d{2})(\d{2})([A-Z]\d{2})(\d{6})(\d{4})"
 _STANDARD_DIGITS = r"[0-9OIL]{7}[A-Z][0-9OIL]{12}"
+# A code already in the standard form, separators in place: every normalisation leaves it as is.
+_CANONICAL = r"[0-9]{3}\.[0-9]{2}\.[0-9]{2}\.[A-Z][0-9]{2}-[0-9]{6}-[0-9]{4}"
 # A segment (between separators) made of digits and look-alikes only, with at least one digit.
 _DIGIT_SEGMENT = r"(?:^|(?<=[.\-]))(?=[0-9OIL]*[0-9])[0-9OIL]+(?=[.\-]|$)"
 
 
+def distinct(values: pd.Series) -> tuple[np.ndarray, pd.Series]:
+    """(code of each row, -1 where NA; the distinct values as strings, in order of first
+    appearance). A categorical column is numbered from its integer codes, not its strings."""
+    if not isinstance(values.dtype, pd.CategoricalDtype):
+        values = values.astype("string")
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    return codes, pd.Series(uniques, dtype="string")
+
+
 def per_unique(values: pd.Series, fn: Callable[[pd.Series], pd.Series]) -> pd.Series:
     """Apply a vectorised string function to the distinct values only, then broadcast back."""
-    codes, uniques = pd.factorize(values.astype("string"), use_na_sentinel=True)
+    codes, uniques = distinct(values)
     if len(uniques) == 0:
         return pd.Series(pd.NA, index=values.index, dtype="string")
-    done = _arrow(fn(pd.Series(uniques, dtype="string")))
+    done = _arrow(fn(uniques))
     taken = done.take(pa.array(codes, mask=codes < 0))  # broadcast back in C, nulls where NA
     return pd.Series(pd.arrays.ArrowStringArray(taken), index=values.index, dtype="string")
 
@@ -43,6 +55,22 @@ def _arrow(s: pd.Series) -> pa.Array:
     return arr.cast(pa.large_string())
 
 
+def _except_canonical(fn: Callable[[pd.Series], pd.Series]) -> Callable[[pd.Series], pd.Series]:
+    """`fn` applied only to the values not already in the standard form (most codes, and every code
+    the software writes), which `fn` would return unchanged: one regex match instead of a dozen
+    string passes over them."""
+
+    def apply(s: pd.Series) -> pd.Series:
+        canonical = s.str.fullmatch(_CANONICAL).fillna(False).to_numpy(dtype=bool)
+        if not (~canonical).any():
+            return s
+        out = s.copy()
+        out[~canonical] = fn(s[~canonical])
+        return out
+
+    return apply
+
+
 def basic_code(codes: pd.Series) -> pd.Series:
     """Upper-case, drop every whitespace, unify dash look-alikes; blank → NA (what 'the same code'
     means without any correction: links on it are `exact_code`)."""
@@ -51,7 +79,7 @@ def basic_code(codes: pd.Series) -> pd.Series:
         s = s.str.upper().str.replace(r"\s+", "", regex=True).str.replace(_DASH_CLASS, "-", regex=True)
         return s.mask(s.isna() | (s == ""))
 
-    return per_unique(codes, fn)
+    return per_unique(codes, _except_canonical(fn))
 
 
 _DASH_CLASS = "[–—‐−_/]"
@@ -106,7 +134,7 @@ def normalise_code(codes: pd.Series) -> pd.Series:
     of digits) the letter O reads as 0 and I / l as 1. Letters in letter positions (the `H` of
     `H56`) and digits are never changed, so two different codes never share a key. Blank → NA.
     """
-    return per_unique(codes, _lenient)
+    return per_unique(codes, _except_canonical(_lenient))
 
 
 def _fold(s: pd.Series) -> pd.Series:
@@ -145,8 +173,8 @@ class NameKeys:
 
 def name_keys(names: pd.Series) -> NameKeys:
     """fold_text, name_key and given_name of the names in one pass over their distinct values."""
-    codes, uniques = pd.factorize(names.astype("string"), use_na_sentinel=True)
-    folded = _fold(pd.Series(uniques, dtype="string")).astype("string")
+    codes, uniques = distinct(names)
+    folded = _fold(uniques).astype("string")
     back = pa.array(codes, mask=codes < 0)
 
     def broadcast(done: pd.Series) -> pd.Series:

@@ -73,12 +73,17 @@ def find_duplicates(records: pd.DataFrame, config: ReconcileConfig | None = None
     Returns positions `idx` of each repeated row and `first_idx` of the first occurrence.
     """
     config = config or ReconcileConfig()
-    k = pd.DataFrame({c.UNIT_CODE: records[c.UNIT_CODE].to_numpy(), "key": code_key(records).to_numpy()})
-    k["pos"] = np.arange(len(k))
-    k = k.dropna(subset=["key"])
-    first_pos = k.groupby([c.UNIT_CODE, "key"], sort=False, dropna=False)["pos"].transform("min").to_numpy()
-    later = k["pos"].to_numpy() != first_pos
-    idx, first = k["pos"].to_numpy()[later], first_pos[later]
+    # (office, code) as one integer per row: groups numbered in order of first appearance
+    office, _ = pd.factorize(records[c.UNIT_CODE].astype("string"), use_na_sentinel=False)
+    key, _ = pd.factorize(code_key(records), use_na_sentinel=True)
+    pos = np.flatnonzero(key >= 0)
+    group, _ = pd.factorize(office[pos].astype("int64") * (int(key.max(initial=0)) + 1) + key[pos])
+    # a group's first row is where the running maximum of the group numbers grows
+    appears = np.ones(len(pos), dtype=bool)
+    appears[1:] = group[1:] > np.maximum.accumulate(group)[:-1]
+    first_pos = pos[np.flatnonzero(appears)][group]
+    later = pos != first_pos
+    idx, first = pos[later], first_pos[later]
     names = records[c.APPLICANT_NAME].reset_index(drop=True)
     same = _same_person_mask(names.iloc[idx], names.iloc[first], config)
     return pd.DataFrame({"idx": idx[same], FIRST_IDX: first[same]})
@@ -101,10 +106,13 @@ def unlinked_duplicates(dups: pd.DataFrame, linked: np.ndarray) -> pd.DataFrame:
     return pd.DataFrame({"idx": out["idx"].to_numpy(), FIRST_IDX: anchor[out.index].to_numpy()})
 
 
-def _ranges(keys_sorted: np.ndarray, targets: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(which target, position in keys_sorted) of every key equal to a target."""
+def _ranges(
+    keys_sorted: np.ndarray, targets: np.ndarray, upto: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """(which target, position in keys_sorted) of every key equal to a target, or from a target
+    to `upto` (inclusive) when given."""
     lo = np.searchsorted(keys_sorted, targets, side="left")
-    hi = np.searchsorted(keys_sorted, targets, side="right")
+    hi = np.searchsorted(keys_sorted, targets if upto is None else upto, side="right")
     counts = hi - lo
     total = int(counts.sum())
     which = np.repeat(np.arange(len(targets)), counts)
@@ -112,14 +120,28 @@ def _ranges(keys_sorted: np.ndarray, targets: np.ndarray) -> tuple[np.ndarray, n
     return which, np.arange(total) - before + np.repeat(lo, counts)
 
 
+SharedIds = tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]
+
+
+def shared_name_ids(p: Features, e: Features) -> SharedIds:
+    """Numbers of the name keys and of the given names, shared by both sides (`_shared_ids`)."""
+    return _shared_ids(p.name, e.name), _shared_ids(p.given, e.given)
+
+
 def block_candidates(
-    p: Features, e: Features, p_rows: np.ndarray, e_rows: np.ndarray, config: ReconcileConfig
+    p: Features,
+    e: Features,
+    p_rows: np.ndarray,
+    e_rows: np.ndarray,
+    config: ReconcileConfig,
+    ids: SharedIds | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Pairs (paper, electronic) in the same office whose receipt dates fall in the window and that
     share the name's words (in any order), the given name and the procedure, or the procedure and
     the minute of receipt. A pair sharing none of them has names too
     far apart to link without an equal code (code-equal pairs are candidates anyway) or the same
-    minute."""
+    minute. `ids`: `shared_name_ids(p, e)` when already made (the fuzzy pass makes them once for
+    all its batches)."""
     b = config.fuzzy_block_days
     windows = (
         (p.workday, range(-b, config.max_entry_lag_days + b + 1)),
@@ -131,10 +153,10 @@ def block_candidates(
     minute_e = np.where(
         np.isnan(e.minute) | (e.procedure < 0), -1, e.procedure * 1440 + np.nan_to_num(e.minute)
     )
-    given_p, given_e = _shared_ids(p.given, e.given)
+    name_ids, (given_p, given_e) = ids or shared_name_ids(p, e)
     n_proc = int(max(p.procedure.max(initial=0), e.procedure.max(initial=0))) + 1
     groups = [
-        _shared_ids(p.name, e.name),  # the same words, in any order
+        name_ids,  # the same words, in any order
         (  # the same given name and procedure (a typo elsewhere in the name)
             np.where((given_p >= 0) & (p.procedure >= 0), given_p * n_proc + p.procedure, -1),
             np.where((given_e >= 0) & (e.procedure >= 0), given_e * n_proc + e.procedure, -1),
@@ -150,10 +172,10 @@ def block_candidates(
         for base, offsets in windows:
             rows = p_rows[(base[p_rows] >= 0) & (p_group[p_rows] >= 0)]
             start = (p.office[rows].astype("int64") * _GROUPS + p_group[rows]) * _DAY_SPAN + base[rows]
-            for d in offsets:
-                which, pos = _ranges(e_sorted, start + d)
-                parts_p.append(rows[which])
-                parts_e.append(e_ok[pos])
+            # the window's days are consecutive keys of the (office, group): one range per row
+            which, pos = _ranges(e_sorted, start + offsets[0], start + offsets[-1])
+            parts_p.append(rows[which])
+            parts_e.append(e_ok[pos])
     if not parts_p:
         return np.empty(0, dtype="int64"), np.empty(0, dtype="int64")
     return np.concatenate(parts_p), np.concatenate(parts_e)
@@ -167,6 +189,13 @@ def _office_batches(offices: np.ndarray, rows: int) -> list[np.ndarray]:
     ids, counts = np.unique(offices, return_counts=True)
     groups = np.cumsum(counts) // max(rows, 1)
     return [ids[groups == g] for g in np.unique(groups)]
+
+
+def _sorted_unique(keys: np.ndarray) -> np.ndarray:
+    """`np.unique(keys)` by a sort and a comparison of neighbours (NumPy 2's np.unique hashes
+    first, many times slower on a million distinct integers)."""
+    keys = np.sort(keys)
+    return keys[np.concatenate([[True], keys[1:] != keys[:-1]])] if len(keys) else keys
 
 
 def _shared_ids(a: pd.Series, b: pd.Series) -> tuple[np.ndarray, np.ndarray]:
@@ -318,14 +347,15 @@ def link(
     kept: list[tuple[np.ndarray, np.ndarray, pd.DataFrame]] = []
     scored = 0
     rest_office = fp.office[rest[P_IDX].to_numpy()]
+    ids = shared_name_ids(fp, fe)
     for batch in _office_batches(fp.office[p_rows], _BATCH_ROWS):
         in_batch_p = p_rows[np.isin(fp.office[p_rows], batch)]
         in_batch_e = e_rows[np.isin(fe.office[e_rows], batch)]
-        bp, be = block_candidates(fp, fe, in_batch_p, in_batch_e, config)
+        bp, be = block_candidates(fp, fe, in_batch_p, in_batch_e, config, ids)
         rb = rest[np.isin(rest_office, batch)]
         pi = np.concatenate([bp, rb[P_IDX].to_numpy()])
         ei = np.concatenate([be, rb[E_IDX].to_numpy()])
-        pair_key = np.unique(pi.astype("int64") * max(len(electronic), 1) + ei)
+        pair_key = _sorted_unique(pi.astype("int64") * max(len(electronic), 1) + ei)
         pi, ei = pair_key // max(len(electronic), 1), pair_key % max(len(electronic), 1)
         ev = score_pairs(fp, fe, pi, ei, config, code_exists)
         scored += len(pi)
@@ -356,13 +386,13 @@ def link(
     fuzzy = pd.concat([fuzzy, wide], ignore_index=True)
 
     links = pd.concat([exact.drop(columns="unique"), fuzzy], ignore_index=True)
-    p_basic = fp.basic.fillna("\0").to_numpy(dtype=object)[links[P_IDX].to_numpy()]
-    e_basic = fe.basic.fillna("\1").to_numpy(dtype=object)[links[E_IDX].to_numpy()]
-    same_basic = (p_basic == e_basic).astype(bool)
+    # codes equal as typed (Arrow takes: no Python string per link); missing on either side: not equal
+    p_basic = fp.basic.astype("string").take(links[P_IDX].to_numpy()).reset_index(drop=True)
+    e_basic = fe.basic.astype("string").take(links[E_IDX].to_numpy()).reset_index(drop=True)
+    same_basic = (p_basic == e_basic).fillna(False).to_numpy(dtype=bool)
     code_equal = links["code_equal"].to_numpy(dtype=bool)
-    links[c.METHOD] = np.where(
-        code_equal, np.where(same_basic, METHOD_EXACT, METHOD_NORMALISED), METHOD_FUZZY
-    )
+    methods = pd.array([METHOD_EXACT, METHOD_NORMALISED, METHOD_FUZZY], dtype="str")  # taken per link
+    links[c.METHOD] = methods.take(np.where(code_equal, np.where(same_basic, 0, 1), 2))
     links[AGREED] = agreed_fields(links)
     ordered = [*LINK_COLUMNS, *[col for col in links.columns if col.endswith("_points")], POINTS, AGREED]
     return links[ordered].sort_values(P_IDX, ignore_index=True)

@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 from rapidfuzz import fuzz, process
 
-from doisoat.reconcile.keys import fold_text, per_unique
+from doisoat.reconcile.keys import distinct, fold_text, per_unique
 from doisoat.reference import data_text, procedures
 
 # A name resolves to a reference procedure when their folded texts score at least this (0-100).
@@ -78,10 +78,12 @@ def resolve(names: pd.Series) -> pd.Series:
 def procedure_key(names: pd.Series) -> np.ndarray:
     """An integer per row, equal for two names of the same procedure: the reference position when
     the name resolves, else a number for the expanded text (-1 when blank)."""
-    ref = resolve(names).to_numpy()
-    codes, _ = pd.factorize(expand(names), use_na_sentinel=True)
+    rows, names_seen = distinct(names)  # worked out per distinct name, then broadcast
+    ref = resolve(names_seen).to_numpy()
+    codes, _ = pd.factorize(expand(names_seen), use_na_sentinel=True)
     offset = len(_reference()[0])
-    return np.where(ref >= 0, ref, np.where(codes >= 0, codes + offset, -1)).astype("int64")
+    keys = np.where(ref >= 0, ref, np.where(codes >= 0, codes + offset, -1)).astype("int64")
+    return np.append(keys, -1)[np.where(rows >= 0, rows, len(keys))]
 
 
 def field_of(names: pd.Series) -> pd.Series:

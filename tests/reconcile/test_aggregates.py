@@ -4,12 +4,19 @@ from __future__ import annotations
 
 import datetime as dt
 
+import numpy as np
+import pandas as pd
 import pytest
 
 from doisoat import schema as c
-from doisoat.reconcile.aggregates import summarise
+from doisoat.reconcile import timeliness as tl
+from doisoat.reconcile.aggregates import PAPER_MATCHED, breakdown, summarise
+from doisoat.reconcile.engine import reconcile
+from doisoat.reconcile.procedures import UNKNOWN_FIELD, resolve
 from doisoat.reconcile.result import Period
+from doisoat.reference import procedures
 from tests import factories as f
+from tests.reconcile.linkage_scenario import generate_linkage
 
 PERIOD = Period(dt.date(2019, 1, 1), dt.date(2019, 6, 28))
 CITY = {c.UNIT_CODE: "000.00.22.H56", c.UNIT_NAME: "Thành phố Tây Ninh", c.LEVEL: c.LEVEL_CITY}
@@ -55,3 +62,141 @@ def test_tay_ninh_rate_formula() -> None:
     s = summarise(f.paper(*rows), f.electronic(), PERIOD)
     rate = s.loc[s[c.UNIT_CODE] == c.ALL_UNITS, c.PAPER_ON_TIME_RATE].iloc[0]
     assert round(rate * 100, 2) == 99.73
+
+
+def _breakdown_by_group_by(
+    paper: pd.DataFrame,
+    electronic: pd.DataFrame,
+    period: Period,
+    matches: pd.DataFrame,
+    mismatches: pd.DataFrame,
+) -> pd.DataFrame:
+    """The breakdown's definition as plain pandas group-bys over the dimension strings (how it was
+    computed before the integer-code counts): the reference the fast form must equal."""
+    e_channel = electronic[c.CHANNEL].astype("string")
+    link = pd.Index(matches[c.PAPER_REF].to_numpy(dtype=object)).get_indexer(
+        paper[c.REF].to_numpy(dtype=object)
+    )
+    e_refs = np.append(matches[c.ELECTRONIC_REF].to_numpy(dtype=object), np.nan)[
+        np.where(link >= 0, link, -1)
+    ]
+    record = pd.Index(electronic[c.REF].to_numpy(dtype=object)).get_indexer(e_refs)
+    p_channel = e_channel.take(np.maximum(record, 0)).where(record >= 0).to_numpy()
+
+    def labels(names: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+        pos = resolve(names).to_numpy()
+        ref = procedures()
+        fields = np.array([*ref["field"].tolist(), UNKNOWN_FIELD], dtype=object)
+        names_ = np.array([*ref["procedure_name"].tolist(), ""], dtype=object)
+        typed = names.astype("string").str.strip().fillna(UNKNOWN_FIELD).to_numpy(dtype=object)
+        k = np.where(pos >= 0, pos, len(fields) - 1)
+        return fields[k], np.where(pos >= 0, names_[k], typed)
+
+    def month(received: pd.Series) -> pd.Series:
+        return pd.to_datetime(received).dt.strftime("%Y-%m").astype("string")
+
+    p_field, p_proc = labels(paper[c.PROCEDURE_NAME])
+    e_field_ref, e_proc = labels(electronic[c.PROCEDURE_NAME])
+    dims = ["office", "field", "procedure", "channel", "month"]
+
+    def frame(df: pd.DataFrame, **cols: object) -> pd.DataFrame:
+        out = pd.DataFrame(
+            {
+                c.REF: df[c.REF].to_numpy(),
+                c.LEVEL: df[c.LEVEL].to_numpy(),
+                c.UNIT_CODE: df[c.UNIT_CODE].to_numpy(),
+                **cols,
+            }
+        )
+        return out.astype({k: "string" for k in (c.LEVEL, c.UNIT_CODE, *dims)})
+
+    p = frame(
+        paper,
+        office=paper[c.UNIT_CODE].to_numpy(),
+        field=p_field,
+        procedure=p_proc,
+        channel=p_channel,
+        month=month(paper[c.RECEIVED_AT]).to_numpy(),
+        **{
+            c.PAPER_RECEIVED: 1,
+            c.PAPER_OVERDUE: tl.paper_overdue(paper).to_numpy().astype("int64"),
+            PAPER_MATCHED: (link >= 0).astype("int64"),
+        },
+    )
+    e = frame(
+        electronic,
+        office=electronic[c.UNIT_CODE].to_numpy(),
+        field=electronic[c.FIELD].astype("string").fillna(pd.Series(e_field_ref, index=electronic.index)),
+        procedure=e_proc,
+        channel=e_channel.to_numpy(),
+        month=month(electronic[c.RECEIVED_AT]).to_numpy(),
+        **{
+            c.ELECTRONIC_RECEIVED: 1,
+            c.ELECTRONIC_OVERDUE: tl.electronic_overdue(electronic, period.end).to_numpy().astype("int64"),
+        },
+    )
+    cols = [c.LEVEL, c.UNIT_CODE, *dims]
+    pa_ = p[[c.REF, *cols]].drop_duplicates(c.REF).set_index(c.REF)
+    ea_ = e[[c.REF, *cols]].drop_duplicates(c.REF).set_index(c.REF)
+    has_p = mismatches[c.PAPER_REF].notna().to_numpy()
+    found = pd.concat(
+        [
+            pa_.reindex(mismatches.loc[has_p, c.PAPER_REF].to_numpy()).assign(
+                _type=mismatches.loc[has_p, c.MISMATCH_TYPE].to_numpy()
+            ),
+            ea_.reindex(mismatches.loc[~has_p, c.ELECTRONIC_REF].to_numpy()).assign(
+                _type=mismatches.loc[~has_p, c.MISMATCH_TYPE].to_numpy()
+            ),
+        ],
+        ignore_index=True,
+    ).astype({k: "string" for k in cols})
+    frames = []
+    for dimension in dims:
+        for total in (True, False):
+            keys = [c.LEVEL, c.UNIT_CODE, dimension]
+            pp, ee, ff = p, e, found
+            if total:
+                pp, ee, ff = (x.assign(**{c.UNIT_CODE: c.ALL_UNITS}) for x in (p, e, found))
+            pc = pp.groupby(keys, dropna=False)[[c.PAPER_RECEIVED, c.PAPER_OVERDUE, PAPER_MATCHED]].sum()
+            ec = ee.groupby(keys, dropna=False)[[c.ELECTRONIC_RECEIVED, c.ELECTRONIC_OVERDUE]].sum()
+            fc = ff.groupby([*keys, "_type"], dropna=False).size().unstack("_type", fill_value=0)
+            counts = pc.join(ec, how="outer").join(fc, how="left").reset_index()
+            counts = counts.rename(columns={dimension: c.DIMENSION_VALUE})
+            counts[c.DIMENSION] = dimension
+            frames.append(counts)
+    out = pd.concat(frames, ignore_index=True).reindex(
+        columns=[*c.BREAKDOWN_COLUMNS, PAPER_MATCHED, *c.MISMATCH_TYPES]
+    )
+    numbers = [*c.BREAKDOWN_COLUMNS[4:], PAPER_MATCHED, *c.MISMATCH_TYPES]
+    out[numbers] = out[numbers].fillna(0).astype("int64")
+    n = out[c.PAPER_RECEIVED].astype("float64")
+    out[c.SYNC_RATE] = np.where(n > 0, out[PAPER_MATCHED] / n.where(n > 0, 1.0), np.nan)
+    out = out[[*c.BREAKDOWN_COLUMNS, PAPER_MATCHED, c.SYNC_RATE, *c.MISMATCH_TYPES]]
+    return out.sort_values([c.DIMENSION, c.LEVEL, c.UNIT_CODE, c.DIMENSION_VALUE], ignore_index=True)
+
+
+def test_breakdown_counts_equal_the_plain_group_bys() -> None:
+    """The integer-code counts give exactly the group-bys over the dimension strings, with missing
+    levels, channels, fields and procedures, and findings whose ref is on neither side."""
+    g = generate_linkage(3000, offices=3, seed=5)
+    r = reconcile(g.paper, g.electronic, f.no_quarantine(), Period(g.start, g.end))
+    paper, electronic = g.paper.copy(), g.electronic.copy()
+    paper.loc[paper.index[::17], c.LEVEL] = None
+    paper.loc[paper.index[::13], c.PROCEDURE_NAME] = None
+    paper.loc[paper.index[::29], c.RECEIVED_AT] = pd.NaT
+    electronic.loc[electronic.index[::11], c.CHANNEL] = None
+    electronic.loc[electronic.index[::7], c.FIELD] = None
+    electronic.loc[electronic.index[::19], c.UNIT_CODE] = None
+    lost = r.mismatches.iloc[:3].assign(
+        **{c.PAPER_REF: ["nowhere!1!2", None, None], c.ELECTRONIC_REF: [None, "nowhere#3", None]}
+    )
+    mismatches = pd.concat([r.mismatches, lost], ignore_index=True)
+    got = breakdown(paper, electronic, r.period, r.matches, mismatches)
+    assert got[PAPER_MATCHED].sum() > 0 and got[list(c.MISMATCH_TYPES)].to_numpy().sum() > 0
+    want = _breakdown_by_group_by(paper, electronic, r.period, r.matches, mismatches)
+    pd.testing.assert_frame_equal(got, want, check_dtype=False)
+    pd.testing.assert_frame_equal(
+        breakdown(paper, electronic, r.period),
+        _breakdown_by_group_by(paper, electronic, r.period, r.matches.iloc[0:0], mismatches.iloc[0:0]),
+        check_dtype=False,
+    )

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pandas as pd
 import pytest
 
-from doisoat.reconcile.calendar import calendar_for_years
+from doisoat.reconcile.calendar import calendar_covering, calendar_for_years
 
 
 def _d(*texts: str) -> pd.Series:
@@ -66,3 +68,11 @@ def test_dates_outside_the_calendar_are_an_error() -> None:
     cal = calendar_for_years(2019, 2019)
     with pytest.raises(ValueError, match="outside the calendar"):
         cal.is_working_day(_d("01/01/2030"))
+
+
+def test_calendar_covering_spans_the_earliest_to_the_latest_year() -> None:
+    cal = calendar_covering(
+        pd.Series(pd.to_datetime(["2019-03-01", None, "2020-12-30"])),
+        pd.Series([pd.NaT], dtype="datetime64[us]"),
+    )
+    assert cal.first == dt.date(2018, 1, 1) and cal.last == dt.date(2021, 12, 31)

@@ -6,13 +6,36 @@ import datetime as dt
 
 import numpy as np
 import pandas as pd
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
+from doisoat import schema as c
 from doisoat.reconcile.calendar import calendar_for_years
-from doisoat.reconcile.evidence import code_parts, text_array
-from doisoat.reconcile.keys import fold_text, given_name, name_key, name_keys
+from doisoat.reconcile.compare import _same_procedure, per_distinct_pair, same_person
+from doisoat.reconcile.config import ReconcileConfig
+from doisoat.reconcile.engine import _lineage_order
+from doisoat.reconcile.evidence import (
+    FIELDS,
+    _rank_within,
+    agreed_fields,
+    code_parts,
+    swap_day_month,
+    text_array,
+)
+from doisoat.reconcile.keys import (
+    _lenient,
+    basic_code,
+    fold_text,
+    given_name,
+    name_key,
+    name_keys,
+    normalise_code,
+    per_unique,
+)
+from doisoat.reconcile.matching import FIRST_IDX, _sorted_unique, find_duplicates
+from doisoat.reconcile.procedures import expand, procedure_key, resolve
 from doisoat.reconcile.workdays import days_between, workday_numbers
+from doisoat.reference import procedures
 
 _CODE_CHARS = st.sampled_from(list("0123456789.-HOIL x"))
 
@@ -69,3 +92,199 @@ def test_working_days_per_distinct_date_equal_the_calendar() -> None:
     assert workday_numbers(cal, days).tolist() == expected.tolist()
     outside = pd.Series([pd.Timestamp(dt.date(1990, 1, 1)), pd.NaT])
     assert workday_numbers(cal, outside).tolist() == [-1, -1]
+
+
+_STANDARD_CODE = st.from_regex(
+    r"[0-9]{3}\.[0-9]{2}\.[0-9]{2}\.[A-Z][0-9]{2}-[0-9]{6}-[0-9]{4}", fullmatch=True
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.one_of(
+            st.none(), _STANDARD_CODE, st.text(st.sampled_from(list("0123456789.-HOILhol x_/")), max_size=24)
+        ),
+        min_size=1,
+        max_size=30,
+    )
+)
+@example(
+    [
+        "000.17.22.H56-210531-0001",
+        "0O0.17.22.H56-210531-0001",
+        "000.17.22.h56-210531-0001",
+        "000.17.22.H56-21O531-000I",
+        "000.17.22.H56_210531-0001",
+        " 000.17.22.H56-210531-0001",
+        "000.17.22.H56--210531-0001",
+        "000.17.22.H56-210531-0001.",
+    ]
+)
+def test_codes_in_the_standard_form_skip_the_string_passes(values: list[str | None]) -> None:
+    """Skipping the normalisation of codes already in the standard form changes no key."""
+    codes = pd.Series(values, dtype="string")
+    pd.testing.assert_series_equal(normalise_code(codes), per_unique(codes, _lenient))
+    pd.testing.assert_series_equal(
+        basic_code(codes),
+        per_unique(
+            codes,
+            lambda s: (
+                s.str.upper().str.replace(r"\s+", "", regex=True).str.replace("[–—‐−_/]", "-", regex=True)
+            ).replace("", pd.NA),
+        ),
+    )
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.one_of(st.none(), st.sampled_from(["b.xlsx", "a.xlsx", "Á.csv"])),
+            st.one_of(st.none(), st.sampled_from(["Sheet2", "Sheet1"])),
+            st.integers(1, 4),
+            st.text("xyz", min_size=1, max_size=3),
+        ),
+        max_size=25,
+    )
+)
+def test_lineage_order_equals_the_sort(rows: list[tuple[str | None, str | None, int, str]]) -> None:
+    """Ledger order by integer codes is the sort over the lineage strings (missing last, ties on
+    file, sheet and row broken by the ref)."""
+    lineage = [c.SOURCE_FILE, c.SOURCE_SHEET, c.SOURCE_ROW, c.REF]
+    key = pd.DataFrame(rows, columns=lineage).astype({c.SOURCE_ROW: "int64"})
+    want = key.sort_values(lineage, na_position="last", kind="stable").index.to_numpy()
+    assert _lineage_order(key, lineage).tolist() == want.tolist()
+
+
+_NAMES = st.one_of(
+    st.none(),
+    st.sampled_from(
+        ["Nguyễn Văn An", "nguyen van an", "Nguyễn Văn Bình", "Trần Thị Tuấn", "Tần Thị Tuấn", ""]
+    ),
+)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.tuples(_NAMES, _NAMES), min_size=1, max_size=20))
+def test_tests_per_distinct_pair_equal_the_tests_per_row(pairs: list[tuple[str | None, str | None]]) -> None:
+    """Comparing each distinct (paper, electronic) value pair once gives the row-by-row answers."""
+    a = pd.Series([x for x, _ in pairs], dtype="string")
+    b = pd.Series([y for _, y in reversed(pairs)], dtype="string")
+    a_rows = np.arange(len(a))[::-1]
+    b_rows = np.arange(len(b))
+    config = ReconcileConfig()
+    want = same_person(a.take(a_rows).reset_index(drop=True), b, config)
+    got = per_distinct_pair(lambda x, y: same_person(x, y, config), a, a_rows, b, b_rows)
+    assert got.tolist() == want.tolist()
+    want_proc = _same_procedure(a.take(a_rows).reset_index(drop=True), b, 80.0)
+    assert (
+        per_distinct_pair(lambda x, y: _same_procedure(x, y, 80.0), a, a_rows, b, b_rows).tolist()
+        == want_proc.tolist()
+    )
+
+
+@given(st.lists(st.integers(-5, 2**40), max_size=40))
+def test_sorted_unique_is_np_unique(values: list[int]) -> None:
+    keys = np.asarray(values, dtype="int64")
+    assert _sorted_unique(keys).tolist() == np.unique(keys).tolist()
+
+
+@given(st.lists(st.lists(st.sampled_from([-2.0, 0.0, 0.5, 6.0]), min_size=7, max_size=7), max_size=20))
+def test_agreed_fields_name_every_field_with_positive_points(rows: list[list[float]]) -> None:
+    points = pd.DataFrame(rows, columns=[f"{name}_points" for name in FIELDS], dtype="float64")
+    want = [",".join(name for name, v in zip(FIELDS, row, strict=True) if v > 0) for row in rows]
+    got = agreed_fields(points)
+    assert got.dtype == "string" and got.tolist() == want
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.integers(-1, 2),
+            st.one_of(st.none(), st.sampled_from(["B-2", "A-1", "A-10", "Á"])),
+            st.one_of(st.none(), st.integers(0, 3)),
+        ),
+        max_size=25,
+    )
+)
+def test_rank_within_office_equals_the_sorted_group_count(
+    rows: list[tuple[int, str | None, int | None]],
+) -> None:
+    frame = pd.DataFrame(
+        {
+            "o": np.asarray([r[0] for r in rows], dtype="int64"),
+            "code": pd.Series([r[1] for r in rows], dtype="str"),
+            "at": pd.to_datetime([None if r[2] is None else f"2019-01-0{r[2] + 1}" for r in rows]),
+            "pos": range(len(rows)),
+        }
+    )
+    want = (
+        frame.sort_values(["code", "at", "pos"], na_position="last", kind="stable")
+        .groupby(["o"], dropna=False, sort=False)
+        .cumcount()
+        .sort_index()
+        .to_numpy()
+    )
+    assert _rank_within(frame["o"].to_numpy(), [frame["code"], frame["at"]]).tolist() == want.tolist()
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.one_of(st.none(), st.sampled_from(["U1", "U2"])),
+            st.one_of(st.none(), st.sampled_from(["000.01.22.H56-190102-0001", "000.01.22.H56-190102-0002"])),
+        ),
+        max_size=25,
+    )
+)
+def test_repeated_codes_are_the_group_by_first_rows(rows: list[tuple[str | None, str | None]]) -> None:
+    """Each repeated (office, code) row points at its group's first row, as a group-by says."""
+    records = pd.DataFrame(rows, columns=[c.UNIT_CODE, c.DOSSIER_CODE], dtype="str").assign(
+        **{c.APPLICANT_NAME: pd.Series(["Lê Thị Mai"] * len(rows), dtype="str")}
+    )
+    k = (
+        records[[c.UNIT_CODE, c.DOSSIER_CODE]]
+        .assign(pos=np.arange(len(rows)))
+        .dropna(subset=[c.DOSSIER_CODE])
+    )
+    first = k.groupby([c.UNIT_CODE, c.DOSSIER_CODE], sort=False, dropna=False)["pos"].transform("min")
+    later = k["pos"] != first
+    dups = find_duplicates(records)
+    assert dups["idx"].tolist() == k["pos"][later].tolist()
+    assert dups[FIRST_IDX].tolist() == first[later].tolist()
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.one_of(st.none(), st.dates(dt.date(2018, 12, 25), dt.date(2019, 2, 5))), max_size=25))
+def test_day_month_swap_per_distinct_date_equals_the_swap_per_row(days: list[dt.date | None]) -> None:
+    series = pd.Series(pd.to_datetime(days), index=np.arange(len(days)) * 2, dtype="datetime64[us]")
+    want = [
+        None if d is None or d.day > 12 or d.day == d.month else pd.Timestamp(d.year, d.day, d.month)
+        for d in days
+    ]
+    got = swap_day_month(series)
+    assert got.index.equals(series.index) and got.dtype == "datetime64[us]"
+    assert [None if pd.isna(v) else v for v in got.tolist()] == want
+
+
+_PROCEDURES = st.one_of(
+    st.none(),
+    st.sampled_from(["ĐK khai sinh", "Đăng ký khai sinh", "Cấp GCN QSDĐ", "xyz abc", "", "CT bản sao"]),
+)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(_PROCEDURES, max_size=20), st.booleans())
+def test_procedure_keys_per_distinct_name_equal_the_keys_per_row(
+    names: list[str | None], categorical: bool
+) -> None:
+    """The integer procedure key, worked out per distinct name (or category), is the per-row one."""
+    series = pd.Series(names, dtype="category" if categorical else "str")
+    ref = resolve(series).to_numpy()
+    codes, _ = pd.factorize(expand(series), use_na_sentinel=True)
+    offset = len(procedures())
+    want = np.where(ref >= 0, ref, np.where(codes >= 0, codes + offset, -1))
+    assert procedure_key(series).tolist() == want.tolist()
