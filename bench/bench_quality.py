@@ -2,7 +2,9 @@
 findings caused by benign noise alone, and a Splink 5 baseline (DuckDB) on the same frames.
 
 Uses `doisoat.scenario.generate("quality", ...)` when the generator offers it, else the engine's own
-generator (tests/reconcile/linkage_scenario.py). Prints figures; asserts nothing.
+generator (tests/reconcile/linkage_scenario.py). On the scenario, the findings are those a run
+reports: the engine's plus the validators' stated_timeliness_contradiction (`pipeline.
+with_timeliness_findings`). Prints figures; asserts nothing.
 
     .venv/bin/python -m bench.bench_quality --rows 5000
 """
@@ -17,6 +19,7 @@ import time
 import pandas as pd
 
 from doisoat import schema as c
+from doisoat.pipeline import Checked, with_timeliness_findings
 from doisoat.reconcile.engine import reconcile
 from doisoat.reconcile.keys import fold_text, name_key
 from doisoat.reconcile.result import Period
@@ -78,11 +81,15 @@ def evaluate(
     truth: pd.DataFrame,
     quarantine: pd.DataFrame,
     period: Period,
+    checked: Checked | None = None,
 ) -> None:
-    """Run the engine and the Splink baseline on one data set and print their figures."""
+    """Run the engine and the Splink baseline on one data set and print their figures; with
+    `checked` (the validated inputs), the stated-timeliness findings are added as a run adds them."""
     started = time.perf_counter()
     r = reconcile(paper, electronic, quarantine, period)
     secs = time.perf_counter() - started
+    if checked is not None:
+        r = with_timeliness_findings(r, checked)
     q = quality(r.matches, r.mismatches, truth)
     print(
         f"\n== {name}: {len(paper):,} paper x {len(electronic):,} electronic "
@@ -122,20 +129,26 @@ def main() -> None:
     logging.disable(logging.WARNING)
     try:
         from doisoat.scenario import generate_frames
+        from doisoat.validators import timeliness
         from doisoat.validators.quarantine import ELECTRONIC, PAPER, validate
     except ImportError:
         print("doisoat.scenario.generate_frames is not available: scenario 'quality' skipped")
     else:
         paper, electronic, truth = generate_frames("quality", args.seed)
         vp, ve = validate(paper, PAPER), validate(electronic, ELECTRONIC)
-        quarantine = pd.concat([vp.quarantine, ve.quarantine], ignore_index=True)
+        checks = pd.concat(
+            [timeliness.recompute(vp.valid, PAPER), timeliness.recompute(ve.valid, ELECTRONIC)],
+            ignore_index=True,
+        )
+        checked = Checked(paper=vp, electronic=ve, timeliness=checks)
         evaluate(
             "scenario 'quality' (doisoat.scenario)",
             paper,
             electronic,
             truth,
-            quarantine,
+            checked.quarantine,
             Period(dt.date(2019, 1, 1), dt.date(2019, 6, 28)),
+            checked,
         )
     g = generate_linkage(args.rows, offices=max(1, args.rows // 5000), seed=args.seed)
     evaluate(

@@ -7,7 +7,9 @@ split over the ten wards is ours (uneven, fixed). Office codes are QCVN 102 styl
 "small" is a one-month, three-office scenario of ~600 paper rows for fast tests. "quality"
 (≈20,000 paper rows with hard cases and benign noise) is the matcher's quality benchmark;
 "speed-1m" (1,000,000 + 1,000,000 rows, same noise) the engine's speed benchmark (`speed()`
-builds other sizes).
+builds other sizes). "small" and "quality" also hold ledger rows whose stated timeliness
+contradicts their dates (every finding type); Tây Ninh's and the speed scenarios' ledgers are
+consistent with their dates, so their figures and rows stay those of the inspection.
 """
 
 from __future__ import annotations
@@ -139,6 +141,7 @@ def small() -> ScenarioSpec:
             _ward(9, tan_binh[0], 220, 200, 5, tan_binh[4]),
         ),
         channel_totals=(("online", 12), ("zalo", 4), ("post", 4)),
+        rates=InjectionRates(stated_contradiction_share=0.01),
     )
 
 
@@ -148,7 +151,7 @@ SCENARIOS: Final[dict[str, ScenarioSpec]] = {s.name: s for s in (tay_ninh_2019_h
 QUALITY_RATES: Final = InjectionRates(
     missing_paper_share=0.02, mismatch_share=0.01, duplicate_paper_share=0.002,
     duplicate_electronic_share=0.002, invalid_share=0.002, lag_share=0.15, name_variant_share=0.05,
-    min_each=3,
+    stated_contradiction_share=0.01, min_each=3,
 )
 # name, paper rows, software rows, software overdue (the wards keep no overdue on paper)
 _QUALITY_WARDS: Final = (

@@ -26,6 +26,10 @@ ZERO_QUANTITY: Final = "zero_quantity"
 TWO_RETURN_COLUMNS: Final = "two_return_columns"
 INVALID_KINDS: Final = (RETURNED_BEFORE_RECEIPT, ZERO_QUANTITY, TWO_RETURN_COLUMNS)
 
+# the paper's stated timeliness: the return column its date is written in (schema.TIMELINESS or
+# OPEN); OUTCOME (which the software copies) unless a stated-timeliness contradiction is injected
+STATED: Final = "stated"
+
 # paper return columns K / L / M (the date written in each, NaT when blank)
 MARK_EARLY: Final = "mark_early"
 MARK_ON_TIME: Final = "mark_on_time"

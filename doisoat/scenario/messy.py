@@ -11,7 +11,7 @@ every truth ref stays what the default layout gives, refs following the rows to 
 
 A single "Trả kết quả" column states no timeliness (the reader computes it from the dates), so it
 is only given to files where that gives back what the three columns said (no late return, no row
-with two return dates).
+with two return dates, no return written in a column its dates contradict).
 """
 
 from __future__ import annotations
@@ -57,7 +57,8 @@ def single_return_safe(rows: pd.DataFrame) -> bool:
     if rows.empty:
         return True
     two = (rows[k.INVALID_KIND] == k.TWO_RETURN_COLUMNS).fillna(False)
-    return not bool(rows[k.MARK_LATE].notna().any() or two.any())
+    contradicted = (rows[k.STATED] != rows[k.OUTCOME]).fillna(False)
+    return not bool(rows[k.MARK_LATE].notna().any() or two.any() or contradicted.any())
 
 
 def ledger_files(

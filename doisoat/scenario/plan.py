@@ -9,7 +9,8 @@ The identities that make the targets come out exactly:
 
 where `both_late` pairs are late on both sides (no finding), `reverse_conflicts` are late on paper
 only, `conflicts` late (closed late, or left open past due) in the software only. Duplicated
-and invalid rows are never late, so they add nothing to either overdue count.
+and invalid rows are never late, so they add nothing to either overdue count; nor do stated
+contradictions (an on-time or early return written under the other of those two columns).
 """
 
 from __future__ import annotations
@@ -42,6 +43,7 @@ class OfficePlan:
     date_mismatches: int
     procedure_mismatches: int
     applicant_mismatches: int
+    stated_contradictions: int  # pairs whose paper return column contradicts their dates
     lags: int
     name_variants: int
     channels: tuple[tuple[str, int], ...]  # non-direct channel counts among software dossiers
@@ -106,6 +108,8 @@ def plan_office(
         missing_paper_open_late=round(rates.open_overdue_share * mp_late),
         date_mismatches=mismatches, procedure_mismatches=mismatches,
         applicant_mismatches=mismatches,
+        stated_contradictions=(_at_least(rates.min_each, rates.stated_contradiction_share, pairs)
+                               if rates.stated_contradiction_share > 0 else 0),
         lags=round(rates.lag_share * pairs), name_variants=round(rates.name_variant_share * pairs),
         channels=channels,
     )

@@ -1,5 +1,5 @@
 """Give each dossier its role (pair, paper only, software only) and at most one injected finding,
-and write the paper side's late returns and invalid rows.
+and write the paper side's late returns, invalid rows and stated timeliness (the return column).
 
 Constrained draws come first, from the whole pool (a late return needs a working day between
 the due date and the period end), so small offices never run out of candidates. Every finding
@@ -36,7 +36,7 @@ class _Picker:
 
     def take(
         self, mask: np.ndarray | None, count: int, what: str, weights: np.ndarray | None = None,
-        at_most: bool = False,
+        at_most: bool = False, rng: np.random.Generator | None = None,
     ) -> np.ndarray:
         cand = np.flatnonzero(self.free if mask is None else mask & self.free)
         if at_most:
@@ -46,7 +46,7 @@ class _Picker:
         if count == 0:
             return np.empty(0, dtype="int64")
         p = None if weights is None else weights[cand] / weights[cand].sum()
-        chosen = np.sort(self.rng.choice(cand, size=count, replace=False, p=p))
+        chosen = np.sort((rng or self.rng).choice(cand, size=count, replace=False, p=p))
         self.free[chosen] = False
         return chosen
 
@@ -68,6 +68,7 @@ class Draw:
     date_mismatches: np.ndarray
     procedure_mismatches: np.ndarray
     applicant_mismatches: np.ndarray
+    stated_contradictions: np.ndarray  # pairs whose paper return column contradicts their dates
     duplicate_paper: np.ndarray
     duplicate_electronic: np.ndarray
     lags: np.ndarray
@@ -85,6 +86,7 @@ class Draw:
             (self.date_mismatches, c.DATE_MISMATCH), (self.procedure_mismatches, c.PROCEDURE_MISMATCH),
             (self.applicant_mismatches, c.APPLICANT_MISMATCH), (self.duplicate_paper, c.DUPLICATE_PAPER),
             (self.duplicate_electronic, c.DUPLICATE_ELECTRONIC),
+            (self.stated_contradictions, c.STATED_TIMELINESS_CONTRADICTION),
         ]
 
     def variants(self) -> list[tuple[np.ndarray, str]]:
@@ -139,17 +141,23 @@ def draw_roles(
         raise ConfigError(f"office {office}: {int(pick.free.sum())} plain pairs left, plan says "
                           f"{plan.pairs - drawn_pairs}")
     lag_days, lag_ok = _lag_receipt_days(df, end, calendar, wd, rng)
+    applicant_mm = pick.take(None, plan.applicant_mismatches, "applicant mismatches")
+    dup_paper = pick.take(None, plan.duplicate_paper, "duplicated paper rows")
+    dup_electronic = pick.take(None, plan.duplicate_electronic, "duplicated software rows")
+    lags = pick.take(lag_ok, plan.lags, "lagged receipts", at_most=True)
+    name_variants = pick.take(None, plan.name_variants, "name variants", at_most=True)
+    # with a generator of their own (spawning leaves `rng`'s stream as it is): every other row of
+    # a scenario is what it would be without them, only these plain pairs change columns on paper
+    stated = pick.take(returned, plan.stated_contradictions, "stated timeliness contradictions",
+                       rng=rng.spawn(1)[0])
     return Draw(
         missing_paper_open_late=mp_open, missing_paper_closed_late=mp_closed, missing_paper=mp_rest,
         paper_only_late=po_late, invalid=invalid, missing_electronic=po_rest,
         both_late=both_late, reverse_conflicts=reverse,
         conflicts_open=np.setdiff1d(conflicts, tc_closed), conflicts_closed=tc_closed,
-        date_mismatches=date_mm, procedure_mismatches=proc_mm,
-        applicant_mismatches=pick.take(None, plan.applicant_mismatches, "applicant mismatches"),
-        duplicate_paper=pick.take(None, plan.duplicate_paper, "duplicated paper rows"),
-        duplicate_electronic=pick.take(None, plan.duplicate_electronic, "duplicated software rows"),
-        lags=pick.take(lag_ok, plan.lags, "lagged receipts", at_most=True),
-        name_variants=pick.take(None, plan.name_variants, "name variants", at_most=True),
+        date_mismatches=date_mm, procedure_mismatches=proc_mm, applicant_mismatches=applicant_mm,
+        stated_contradictions=stated, duplicate_paper=dup_paper, duplicate_electronic=dup_electronic,
+        lags=lags, name_variants=name_variants,
         mismatch_receipt_days=dm_days, lag_receipt_days=lag_days,
         alt_procedures=alt_proc, alt_fields=alt_field,
     )
@@ -178,7 +186,9 @@ def label(df: pd.DataFrame, draw: Draw) -> pd.DataFrame:
 
 
 def paper_side(df: pd.DataFrame, draw: Draw, end: dt.date, wd: Workdays, rng: np.random.Generator) -> None:
-    """Late paper returns, invalid rows, and the date written in each return column (in place)."""
+    """Late paper returns, invalid rows, the stated timeliness and the date written in each return
+    column (in place). A stated contradiction writes an on-time return under Trước hạn and an
+    early one under Đúng hạn: the paper's overdue count and OUTCOME (the software's) stay."""
     n = len(df)
     outcome = df[k.OUTCOME].to_numpy(dtype=object).copy()
     ret = df[c.RETURNED_DATE].to_numpy().copy()
@@ -196,10 +206,14 @@ def paper_side(df: pd.DataFrame, draw: Draw, end: dt.date, wd: Workdays, rng: np
     df[k.OUTCOME] = pd.Series(outcome, index=df.index, dtype="str")
     df[k.INVALID_KIND] = pd.Series(kind, index=df.index, dtype="str")
     df.loc[df[k.INVALID_KIND] == k.ZERO_QUANTITY, c.QUANTITY] = 0
+    stated = outcome.copy()
+    wrong = draw.stated_contradictions
+    stated[wrong] = np.where(outcome[wrong] == c.EARLY, c.ON_TIME, c.EARLY)
+    df[k.STATED] = pd.Series(stated, index=df.index, dtype="str")
     two = (df[k.INVALID_KIND] == k.TWO_RETURN_COLUMNS).to_numpy()
-    df[k.MARK_EARLY] = df[c.RETURNED_DATE].where((outcome == c.EARLY) | two)
-    df[k.MARK_ON_TIME] = df[c.RETURNED_DATE].where((outcome == c.ON_TIME) | two)
-    df[k.MARK_LATE] = df[c.RETURNED_DATE].where(outcome == c.LATE)
+    df[k.MARK_EARLY] = df[c.RETURNED_DATE].where((stated == c.EARLY) | two)
+    df[k.MARK_ON_TIME] = df[c.RETURNED_DATE].where((stated == c.ON_TIME) | two)
+    df[k.MARK_LATE] = df[c.RETURNED_DATE].where(stated == c.LATE)
 
 
 def _mismatch_receipt_days(

@@ -79,7 +79,11 @@ class InjectionRates:
     reverse_conflict_share: float = 0.15  # of paper overdue: paper late while software on time
     open_overdue_share: float = 0.6  # of software-only overdue: left open past due (else closed late)
     open_share: float = 0.7  # of dossiers due at/after the period end: still in progress
-    min_each: int = 1  # minimum per office of every mismatch and duplicate kind
+    # of pairs: the paper's return date written in a column its dates contradict (on time under
+    # Trước hạn, early under Đúng hạn): a stated_timeliness_contradiction; 0 = ledgers consistent
+    stated_contradiction_share: float = 0.0
+    min_each: int = 1  # minimum per office of every mismatch and duplicate kind (stated
+    # contradictions included when their share is not 0)
     min_invalid: int = 3  # minimum invalid rows per office (one of each invalid kind)
 
 

@@ -9,6 +9,9 @@ Columns: kind, mismatch_type, unit_code, dossier_code, paper_ref, electronic_ref
     A timeliness conflict means late on one side only: paper Trước hạn / Đúng hạn while the
     software says Quá hạn or left the dossier open past its due date, or (a few) the reverse.
   - missing_electronic: paper_ref only; missing_paper: electronic_ref only.
+  - stated_timeliness_contradiction: paper_ref only, on a pair (also a link) whose ledger row
+    writes its return date in a column its own dates contradict (an on-time return under
+    Trước hạn, an early one under Đúng hạn); the software states the timeliness its dates give.
   - invalid_record: paper_ref only. Invalid rows have no software counterpart and get no
     missing_electronic row of their own (a quarantined row is not reconciled).
   - duplicate_paper / duplicate_electronic: one row per duplicated row beyond the first, with
@@ -70,11 +73,13 @@ def build_truth(paper: pd.DataFrame, electronic: pd.DataFrame) -> pd.DataFrame:
                     e_first[[*keys, c.ELECTRONIC_REF]])
     links = pairs.assign(**{KIND: LINK, c.MISMATCH_TYPE: pd.NA})
     both = pairs[pairs[k.FINDING].isin(_BOTH_SIDES)]
+    stated = pairs[pairs[k.FINDING] == c.STATED_TIMELINESS_CONTRADICTION]
     paper_only = p_first[p_first[k.ROLE] == k.PAPER_ONLY]
     software_only = e_first[e_first[k.ROLE] == k.ELECTRONIC_ONLY]
     parts = [
         links,
         both.assign(**{KIND: MISMATCH, c.MISMATCH_TYPE: both[k.FINDING]}),
+        stated.assign(**{KIND: MISMATCH, c.MISMATCH_TYPE: stated[k.FINDING], c.ELECTRONIC_REF: pd.NA}),
         paper_only.assign(**{KIND: MISMATCH, c.MISMATCH_TYPE: paper_only[k.FINDING]}),
         software_only.assign(**{KIND: MISMATCH, c.MISMATCH_TYPE: c.MISSING_PAPER}),
         p[p[k.EXTRA]].assign(**{KIND: MISMATCH, c.MISMATCH_TYPE: c.DUPLICATE_PAPER}),

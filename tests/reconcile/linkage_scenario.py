@@ -8,6 +8,11 @@ separators), a neighbour's valid code, stripped diacritics, name typos, abbrevia
 names, day/month swapped receipt dates, the software's entry lag. Injected findings: missing on
 either side, duplicates, date / procedure / applicant mismatches, timeliness conflicts.
 
+Twins keep their own codes on paper (`twins`): one applicant's dossiers of the same day that the
+ledger cannot tell apart (most paper rows state no time of day) are told apart by their codes
+alone, so they never lose them nor carry the neighbour's; as many other rows lose their codes (or
+carry a neighbour's) instead, so the shares of that noise are unchanged.
+
 `truth` columns: kind (link / mismatch), mismatch_type, paper_ref, electronic_ref, noise.
 """
 
@@ -86,6 +91,29 @@ class Linkage:
 def _strip(s: str) -> str:
     s = s.replace("đ", "d").replace("Đ", "D")
     return "".join(ch for ch in unicodedata.normalize("NFD", s) if not unicodedata.combining(ch))
+
+
+def twins(
+    office: np.ndarray, person: np.ndarray, day: np.ndarray, minute: np.ndarray, timed: np.ndarray
+) -> np.ndarray:
+    """Dossiers the paper cannot tell apart from another dossier of the same applicant, office and
+    day: either of the two states no time of day, or both state times within a minute.
+
+    The rule of `doisoat.scenario.noise.twins` for ledgers that mostly write the day alone: without
+    their codes, which of such rows is which record is chance, so a finding, a late entry or a
+    missing row on one of them is undecidable, not benign noise."""
+    n = len(office)
+    key = pd.MultiIndex.from_arrays([office, person, day]).factorize()[0]
+    size = np.bincount(key, minlength=n)[key]
+    untimed = np.bincount(key, weights=~timed, minlength=n)[key] > 0
+    out = (size >= 2) & untimed  # one row without a time makes its whole group ambiguous
+    order = np.lexsort((minute, key))
+    close = (key[order][1:] == key[order][:-1]) & (np.diff(minute[order]) <= 1)
+    near = np.zeros(n, dtype=bool)
+    near[1:] |= close
+    near[:-1] |= close
+    out[order] |= near
+    return out
 
 
 def generate_linkage(n: int = 5000, offices: int = 4, seed: int = 1, noise: bool = True) -> Linkage:
@@ -181,16 +209,33 @@ def generate_linkage(n: int = 5000, offices: int = 4, seed: int = 1, noise: bool
     e["stated"] = np.where(e["role"] == c.TIMELINESS_CONFLICT, c.LATE, c.ON_TIME)
     p["stated"] = c.ON_TIME
 
-    # paper side: benign noise
+    # paper side: benign noise; whether a row states its time of day is drawn with it (the last
+    # row of the draws) because twins depend on it
     p["code_typed"] = p["code"]
+    m = len(p)
+    draws = rng.random((9, m)) if noise else rng.random((1, m))
+    with_time = draws[-1] < 0.3  # paper rarely states the time of day
     if noise:
-        m = len(p)
-        r = rng.random((8, m))
+        r = draws[:8]
         kinds = np.array(["", "code_missing", "code_typo", "neighbour_code"], dtype=object)
         code_noise = np.select([r[0] < 0.33, r[0] < 0.38, r[0] < 0.40], [1, 2, 3], 0)
-        code_noise[(p["role"] != "pair").to_numpy() & (code_noise == 3)] = 0
+        pair = (p["role"] == "pair").to_numpy()
+        code_noise[~pair & (code_noise == 3)] = 0
         # a finding on a row without a code cannot be told from a missing pair: codes stay there
-        code_noise[~p["role"].isin(["pair", c.MISSING_ELECTRONIC]).to_numpy()] = 0
+        may_lose = p["role"].isin(["pair", c.MISSING_ELECTRONIC]).to_numpy()
+        code_noise[~may_lose] = 0
+        # twins keep their own codes; the same number of other rows lose theirs (carry a
+        # neighbour's) instead, those with the lowest spare draw among rows without code noise
+        timed = np.ones(len(d), dtype=bool)  # a software-only dossier states its time
+        on_paper = (d["role"] != c.MISSING_PAPER).to_numpy()
+        timed[on_paper] = with_time
+        twin = twins(d["office"].to_numpy(), d[["fam", "mid", "giv"]].to_numpy() @ [10_000, 100, 1],
+                     d["day"].to_numpy(), d["minute"].to_numpy(), timed)[on_paper]
+        for kind, spare, allowed in ((1, r[6], may_lose), (3, r[7], pair)):
+            lost = twin & (code_noise == kind)
+            free = np.flatnonzero(~twin & (code_noise == 0) & allowed)
+            code_noise[lost] = 0
+            code_noise[free[np.argsort(spare[free], kind="stable")[: int(lost.sum())]]] = kind
         typed = p["code"].to_numpy(dtype=object).copy()
         typos = [
             lambda s: s.lower(),
@@ -236,8 +281,6 @@ def generate_linkage(n: int = 5000, offices: int = 4, seed: int = 1, noise: bool
         )
         p.loc[swap, "day"] = swapped[swap]
         p["noise"] += np.where(swap, "date_swapped;", "")
-    # paper rarely states the time of day
-    with_time = rng.random(len(p)) < 0.3
     p["received"] = np.where(with_time, p["day"] + pd.to_timedelta(p["minute"], unit="min"), p["day"])
     p["received"] = pd.to_datetime(p["received"])
 

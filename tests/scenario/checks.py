@@ -93,6 +93,14 @@ def check_truth(truth: pd.DataFrame, ledgers: pd.DataFrame, exports: pd.DataFram
     broken = (marks > 1) | (inv["quantity"] == 0) | (returned < inv["received"].dt.normalize())
     assert len(inv) > 0 and broken.all()
 
+    # stated contradictions: on a pair's paper row only, the return written in a column its own
+    # dates contradict (an on-time return under Trước hạn, an early one under Đúng hạn)
+    st = mism[mism["mismatch_type"] == "stated_timeliness_contradiction"]
+    assert st["electronic_ref"].isna().all() and st["paper_ref"].isin(set(links["paper_ref"])).all()
+    wrong = paper.loc[st["paper_ref"]]
+    written_wrong = (wrong["early"] == wrong["due"]) | (wrong["on_time"] < wrong["due"])
+    assert (written_wrong & wrong["late"].isna()).all()
+
     # pairs: compare both sides
     p = paper.loc[links["paper_ref"]].reset_index()
     e = soft.loc[links["electronic_ref"]].reset_index()
@@ -116,7 +124,8 @@ def check_truth(truth: pd.DataFrame, ledgers: pd.DataFrame, exports: pd.DataFram
     assert (~same_proc[f == "procedure_mismatch"]).all()
     assert (~same_name[f == "applicant_mismatch"]).all()
     # single-finding pairs differ in that one respect only
-    for kind in ("date_mismatch", "procedure_mismatch", "applicant_mismatch"):
+    for kind in ("date_mismatch", "procedure_mismatch", "applicant_mismatch",
+                 "stated_timeliness_contradiction"):
         sel = f == kind
         assert (late_p[sel] == late_e[sel]).all(), kind
     assert same_proc[f != "procedure_mismatch"].all()

@@ -81,7 +81,8 @@ def test_values_read_back_as_the_default_layout_gives_them(
     assert len(pairs) == len(truth)
     p = paper.set_index(c.REF).loc[pairs["paper_ref"].dropna()]
     q = default_paper.set_index(c.REF).loc[pairs.loc[pairs["paper_ref"].notna(), "paper_ref_default"]]
-    for col in (c.DOSSIER_CODE, c.PROCEDURE_NAME, c.APPLICANT_NAME, c.DUE_DATE, c.RETURNED_DATE, c.QUANTITY):
+    for col in (c.DOSSIER_CODE, c.PROCEDURE_NAME, c.APPLICANT_NAME, c.DUE_DATE, c.RETURNED_DATE, c.QUANTITY,
+                c.STATED_TIMELINESS):
         pd.testing.assert_series_equal(p[col].reset_index(drop=True), q[col].reset_index(drop=True),
                                        check_names=False, check_dtype=False)
     gap = (p[c.RECEIVED_AT].to_numpy() - q[c.RECEIVED_AT].to_numpy()).astype("timedelta64[s]")

@@ -8,6 +8,8 @@ import pytest
 from doisoat import schema as c
 from doisoat.scenario import generate_frames
 from doisoat.scenario.noise import twins
+from doisoat.validators import timeliness
+from doisoat.validators.quarantine import PAPER, validate
 
 
 @pytest.fixture(scope="module")
@@ -35,8 +37,28 @@ def test_every_hard_case_and_noise_is_present(frames: Frames) -> None:
                   "day_month_swap", "name_typo", "no_diacritics", "abbreviation", "name_variant"):
         assert labels.get(label, 0) >= 10, label
     kinds = truth.loc[truth["kind"] == "mismatch", "mismatch_type"].value_counts()
-    # ledgers are generated consistent with their own dates: no stated_timeliness_contradiction
-    assert set(kinds.index) == set(c.MISMATCH_TYPES) - {c.STATED_TIMELINESS_CONTRADICTION}
+    assert set(kinds.index) == set(c.MISMATCH_TYPES)  # every finding type
+    assert kinds[c.STATED_TIMELINESS_CONTRADICTION] >= 100
+
+
+def test_stated_contradictions_are_exactly_the_paper_rows_whose_dates_contradict_them(
+    frames: Frames,
+) -> None:
+    paper, electronic, truth = frames
+    valid = validate(paper, PAPER).valid
+    checks = timeliness.recompute(valid, PAPER)
+    contradicting = set(checks.loc[checks[timeliness.CONTRADICTS], c.REF])
+    stated = truth[truth["mismatch_type"] == c.STATED_TIMELINESS_CONTRADICTION]
+    assert set(stated[c.PAPER_REF]) == contradicting and stated[c.ELECTRONIC_REF].isna().all()
+    # each is a pair whose software record states what the dates give, and the paper's overdue
+    # count is untouched: an on-time return under Trước hạn or an early one under Đúng hạn
+    links = truth[truth["kind"] == "link"].set_index(c.PAPER_REF)
+    assert stated[c.PAPER_REF].isin(links.index).all()
+    rows = checks.set_index(c.REF).loc[stated[c.PAPER_REF]]
+    pairs = {(c.EARLY, c.ON_TIME), (c.ON_TIME, c.EARLY)}
+    assert set(zip(rows[c.STATED_TIMELINESS], rows[timeliness.COMPUTED_TIMELINESS], strict=True)) <= pairs
+    records = electronic.set_index(c.REF).loc[links.loc[stated[c.PAPER_REF], c.ELECTRONIC_REF]]
+    assert (records[c.STATED_TIMELINESS].to_numpy() == rows[timeliness.COMPUTED_TIMELINESS].to_numpy()).all()
 
 
 def test_truth_points_at_rows_that_show_it(frames: tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]) -> None:

@@ -13,7 +13,7 @@ import yaml
 from doisoat import schema as c
 from doisoat.errors import ConfigError
 from doisoat.scenario import SCENARIOS, GeneratedScenario, generate
-from tests.scenario.checks import check_truth
+from tests.scenario.checks import check_truth, paper_ref
 from tests.scenario.readback import electronic_figures, paper_figures, read_exports, read_ledgers
 
 SMALL = SCENARIOS["small"]
@@ -105,11 +105,19 @@ def test_ledger_rows(ledgers: pd.DataFrame, small: GeneratedScenario) -> None:
     marks = ledgers[["early", "on_time", "late"]].notna().sum(axis=1)
     returned = ledgers[["early", "on_time", "late"]].min(axis=1)
     valid = (marks <= 1) & (ledgers["quantity"] >= 1) & ~(returned < ledgers["received"].dt.normalize())
-    ok = ledgers[valid]
     assert (~valid).sum() == 9  # three invalid rows per office
+    truth = pd.read_csv(small.truth_file, dtype=str)
+    stated = truth.loc[truth["mismatch_type"] == c.STATED_TIMELINESS_CONTRADICTION, "paper_ref"]
+    contradicts = paper_ref(ledgers).isin(set(stated)).to_numpy()
+    assert contradicts.sum() == len(stated) >= 3  # at least one per office
+    # a return written in the column its dates give, but on the injected rows: an on-time return
+    # under Trước hạn or an early one under Đúng hạn (never Quá hạn: the overdue counts stay)
+    ok, wrong = ledgers[valid & ~contradicts], ledgers[valid & contradicts]
     assert (ok["early"].isna() | (ok["early"] < ok["due"])).all()
     assert (ok["on_time"].isna() | (ok["on_time"] == ok["due"])).all()
     assert (ok["late"].isna() | (ok["late"] > ok["due"])).all()
+    assert ((wrong["early"] == wrong["due"]) | (wrong["on_time"] < wrong["due"])).all()
+    assert wrong["late"].isna().all()
     assert (ok.loc[marks[valid] == 0, "due"] >= end).all()  # in progress: never a hidden overdue
     assert (returned.dropna() <= end).all()
     assert ledgers["received"].between(pd.Timestamp(small.period_start), end + pd.Timedelta(days=1)).all()
@@ -202,8 +210,7 @@ def test_truth_points_at_the_right_rows(
         "kind", "mismatch_type", "unit_code", "dossier_code", "paper_ref", "electronic_ref", "noise",
     ]
     kinds = truth.loc[truth["kind"] == "mismatch", "mismatch_type"]
-    # every kind of finding, even in a tiny scenario (ledgers are consistent with their own dates)
-    assert set(kinds) == set(c.MISMATCH_TYPES) - {c.STATED_TIMELINESS_CONTRADICTION}
+    assert set(kinds) == set(c.MISMATCH_TYPES)  # every kind of finding, even in a tiny scenario
     check_truth(truth, ledgers, exports, pd.Timestamp(small.period_end))
     manifest = yaml.safe_load(small.manifest_file.read_text(encoding="utf-8"))
     assert manifest["truth_counts"]["link"] == int((truth["kind"] == "link").sum())

@@ -11,7 +11,7 @@ import pytest
 
 from doisoat import schema as c
 from doisoat.errors import ConfigError
-from doisoat.scenario import SCENARIOS, InjectionRates, OfficeSpec, ScenarioSpec, generate
+from doisoat.scenario import SCENARIOS, InjectionRates, OfficeSpec, ScenarioSpec, generate, generate_frames
 from doisoat.scenario.plan import plan_office, split_total
 
 
@@ -58,6 +58,32 @@ def test_plans_add_up_to_the_targets(name: str) -> None:
         assert plan.both_late + plan.conflicts + plan.missing_paper_late == office.electronic_overdue
         assert min(plan.date_mismatches, plan.procedure_mismatches, plan.applicant_mismatches) >= 1
         assert plan.invalid >= 3 and plan.duplicate_paper >= 1 and plan.duplicate_electronic >= 1
+        # ledgers contradicting their own dates only where the rates ask (never in Tây Ninh's)
+        if spec.rates.stated_contradiction_share > 0:
+            assert plan.stated_contradictions >= spec.rates.min_each
+        else:
+            assert plan.stated_contradictions == 0
+    assert (spec.rates.stated_contradiction_share > 0) == (name in ("small", "quality"))
+
+
+def test_stated_contradictions_change_nothing_else() -> None:
+    # drawn with a generator of their own: the same scenario without them has the same rows,
+    # except the return column those paper rows write their date in
+    spec = SCENARIOS["small"]
+    consistent = dataclasses.replace(
+        spec, rates=dataclasses.replace(spec.rates, stated_contradiction_share=0.0)
+    )
+    paper, electronic, truth = generate_frames(spec, seed=3)
+    paper0, electronic0, truth0 = generate_frames(consistent, seed=3)
+    pd.testing.assert_frame_equal(electronic, electronic0)
+    stated = truth[truth[c.MISMATCH_TYPE] == c.STATED_TIMELINESS_CONTRADICTION]
+    assert len(stated) >= 3 and not (truth0[c.MISMATCH_TYPE] == c.STATED_TIMELINESS_CONTRADICTION).any()
+    pd.testing.assert_frame_equal(truth.drop(stated.index).reset_index(drop=True), truth0)
+    changed = paper[c.REF].isin(set(stated[c.PAPER_REF]))
+    other = [col for col in c.PAPER_COLUMNS if col not in (c.STATED_TIMELINESS, c.RAW_VALUES)]
+    pd.testing.assert_frame_equal(paper[other], paper0[other])
+    pd.testing.assert_frame_equal(paper[~changed], paper0[~changed])
+    assert (paper.loc[changed, c.STATED_TIMELINESS] != paper0.loc[changed, c.STATED_TIMELINESS]).all()
 
 
 def test_split_total_is_exact_and_proportional() -> None:
