@@ -86,6 +86,8 @@ class Features:
     # take Python strings, and each row's string is the shared object of its distinct value
     texts: dict[str, np.ndarray]
     has_name: np.ndarray  # bool, name not NA
+    name_id: np.ndarray  # int64 number of the folded name on its side (-1 when NA): names' keys
+    # (name, given, folded) all derive from the folded name, so equal numbers score alike
     has_code: np.ndarray  # bool, code not NA
 
 
@@ -168,6 +170,7 @@ def features(
     prefix, number = code_parts(code)
     uid = pd.util.hash_pandas_object(records[c.REF].astype("string"), index=False).to_numpy().view("int64")
     names = name_keys(records[c.APPLICANT_NAME])
+    name_id, _ = pd.factorize(names.folded, use_na_sentinel=True)
     texts = {
         "name": text_array(names.key),
         "given": text_array(names.given),
@@ -177,6 +180,7 @@ def features(
     return Features(
         texts=texts,
         has_name=names.key.notna().to_numpy(dtype=bool),
+        name_id=name_id.astype("int64"),
         has_code=code.notna().to_numpy(dtype=bool),
         office=office,
         code=code,
@@ -235,7 +239,25 @@ def given_name_agrees(
 def applicant_points(
     p: Features, e: Features, pi: np.ndarray, ei: np.ndarray, config: ReconcileConfig
 ) -> tuple[np.ndarray, np.ndarray]:
-    """(points, compared) of the applicant names of each pair."""
+    """(points, compared) of the applicant names of each pair, scored once per distinct pair of
+    names (`applicant_points_per_pair`): the fuzzy pass's millions of candidate pairs repeat the
+    same (name, name) pairs many times over (a block shares the name's words)."""
+    if not len(pi):
+        return applicant_points_per_pair(p, e, pi, ei, config)
+    width = int(e.name_id.max(initial=-1)) + 2
+    codes, distinct = pd.factorize((p.name_id[pi] + 1) * width + (e.name_id[ei] + 1))
+    if len(distinct) == len(pi):
+        return applicant_points_per_pair(p, e, pi, ei, config)
+    first = np.empty(len(distinct), dtype="int64")  # a pair of rows standing for each distinct pair
+    first[codes[::-1]] = np.arange(len(pi) - 1, -1, -1)
+    points, compared = applicant_points_per_pair(p, e, pi[first], ei[first], config)
+    return points[codes], compared[codes]
+
+
+def applicant_points_per_pair(
+    p: Features, e: Features, pi: np.ndarray, ei: np.ndarray, config: ReconcileConfig
+) -> tuple[np.ndarray, np.ndarray]:
+    """(points, compared) of the applicant names of each pair, every pair scored (the plain form)."""
     a, b = _strings(p, "name", pi), _strings(e, "name", ei)
     compared = p.has_name[pi] & e.has_name[ei]
     fa, fb = _strings(p, "folded_name", pi), _strings(e, "folded_name", ei)

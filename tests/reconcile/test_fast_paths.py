@@ -18,7 +18,10 @@ from doisoat.reconcile.evidence import (
     FIELDS,
     _rank_within,
     agreed_fields,
+    applicant_points,
+    applicant_points_per_pair,
     code_parts,
+    features,
     swap_day_month,
     text_array,
 )
@@ -36,6 +39,7 @@ from doisoat.reconcile.matching import FIRST_IDX, _sorted_unique, find_duplicate
 from doisoat.reconcile.procedures import expand, procedure_key, resolve
 from doisoat.reconcile.workdays import days_between, workday_numbers
 from doisoat.reference import procedures
+from tests import factories as f
 
 _CODE_CHARS = st.sampled_from(list("0123456789.-HOIL x"))
 
@@ -288,3 +292,32 @@ def test_procedure_keys_per_distinct_name_equal_the_keys_per_row(
     offset = len(procedures())
     want = np.where(ref >= 0, ref, np.where(codes >= 0, codes + offset, -1))
     assert procedure_key(series).tolist() == want.tolist()
+
+
+_NAMES = st.sampled_from(
+    ["Nguyễn Văn An", "an nguyen van", "Nguyễn Văn Bình", "Nguyen Van Anh", "Lê Thị Mai", "Le Thi Mai", "", None]
+)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.lists(_NAMES, min_size=1, max_size=8),
+    st.lists(_NAMES, min_size=1, max_size=8),
+    st.lists(st.tuples(st.integers(0, 7), st.integers(0, 7)), max_size=40),
+)
+def test_applicant_points_per_distinct_pair_equal_every_pair_scored(
+    paper_names: list[str | None], electronic_names: list[str | None], pairs: list[tuple[int, int]]
+) -> None:
+    cal = calendar_for_years(2019, 2019)
+    paper = f.paper(*({c.APPLICANT_NAME: n} for n in paper_names))
+    electronic = f.electronic(*({c.APPLICANT_NAME: n} for n in electronic_names))
+    offices = pd.Index(["000.01.22.H56"])
+    fp = features(paper, offices, cal, [c.RECEIVED_AT])
+    fe = features(electronic, offices, cal, [c.RECEIVED_AT])
+    pi = np.asarray([a % len(paper_names) for a, _ in pairs], dtype="int64")
+    ei = np.asarray([b % len(electronic_names) for _, b in pairs], dtype="int64")
+    config = ReconcileConfig()
+    points, compared = applicant_points(fp, fe, pi, ei, config)
+    plain_points, plain_compared = applicant_points_per_pair(fp, fe, pi, ei, config)
+    assert points.tolist() == plain_points.tolist()
+    assert compared.tolist() == plain_compared.tolist()
