@@ -181,6 +181,10 @@ def test_tests_per_distinct_pair_equal_the_tests_per_row(pairs: list[tuple[str |
     want = same_person(a.take(a_rows).reset_index(drop=True), b, config)
     got = per_distinct_pair(lambda x, y: same_person(x, y, config), a, a_rows, b, b_rows)
     assert got.tolist() == want.tolist()
+    # categorical columns (the engine's working copies), unused categories included
+    a_cat = a.astype(pd.CategoricalDtype(["Zzz", *a.dropna().unique()[::-1]]))
+    got_cat = per_distinct_pair(lambda x, y: same_person(x, y, config), a_cat, a_rows, b.astype("category"), b_rows)
+    assert got_cat.tolist() == want.tolist()
     want_proc = _same_procedure(a.take(a_rows).reset_index(drop=True), b, 80.0)
     assert (
         per_distinct_pair(lambda x, y: _same_procedure(x, y, 80.0), a, a_rows, b, b_rows).tolist()
@@ -294,15 +298,15 @@ def test_procedure_keys_per_distinct_name_equal_the_keys_per_row(
     assert procedure_key(series).tolist() == want.tolist()
 
 
-_NAMES = st.sampled_from(
+_APPLICANTS = st.sampled_from(
     ["Nguyễn Văn An", "an nguyen van", "Nguyễn Văn Bình", "Nguyen Van Anh", "Lê Thị Mai", "Le Thi Mai", "", None]
 )
 
 
 @settings(max_examples=40, deadline=None)
 @given(
-    st.lists(_NAMES, min_size=1, max_size=8),
-    st.lists(_NAMES, min_size=1, max_size=8),
+    st.lists(_APPLICANTS, min_size=1, max_size=8),
+    st.lists(_APPLICANTS, min_size=1, max_size=8),
     st.lists(st.tuples(st.integers(0, 7), st.integers(0, 7)), max_size=40),
 )
 def test_applicant_points_per_distinct_pair_equal_every_pair_scored(
