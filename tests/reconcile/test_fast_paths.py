@@ -183,7 +183,9 @@ def test_tests_per_distinct_pair_equal_the_tests_per_row(pairs: list[tuple[str |
     assert got.tolist() == want.tolist()
     # categorical columns (the engine's working copies), unused categories included
     a_cat = a.astype(pd.CategoricalDtype(["Zzz", *a.dropna().unique()[::-1]]))
-    got_cat = per_distinct_pair(lambda x, y: same_person(x, y, config), a_cat, a_rows, b.astype("category"), b_rows)
+    got_cat = per_distinct_pair(
+        lambda x, y: same_person(x, y, config), a_cat, a_rows, b.astype("category"), b_rows
+    )
     assert got_cat.tolist() == want.tolist()
     want_proc = _same_procedure(a.take(a_rows).reset_index(drop=True), b, 80.0)
     assert (
@@ -299,7 +301,16 @@ def test_procedure_keys_per_distinct_name_equal_the_keys_per_row(
 
 
 _APPLICANTS = st.sampled_from(
-    ["Nguyễn Văn An", "an nguyen van", "Nguyễn Văn Bình", "Nguyen Van Anh", "Lê Thị Mai", "Le Thi Mai", "", None]
+    [
+        "Nguyễn Văn An",
+        "an nguyen van",
+        "Nguyễn Văn Bình",
+        "Nguyen Van Anh",
+        "Lê Thị Mai",
+        "Le Thi Mai",
+        "",
+        None,
+    ]
 )
 
 
