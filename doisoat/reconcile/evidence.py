@@ -40,9 +40,10 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA, Levenshtein
 
 from doisoat import schema as c
+from doisoat.reconcile import keys
 from doisoat.reconcile.calendar import WorkingCalendar
 from doisoat.reconcile.config import ReconcileConfig
-from doisoat.reconcile.keys import basic_code, code_key, name_keys
+from doisoat.reconcile.keys import basic_code, code_key, distinct_name_keys
 from doisoat.reconcile.procedures import procedure_key
 from doisoat.reconcile.workdays import workday_numbers
 
@@ -81,7 +82,6 @@ class Features:
     minute: np.ndarray  # float minute of day, NaN when unknown (midnight)
     quantity: np.ndarray  # float, NaN when absent
     rank: np.ndarray  # int, order of the row within its office
-    uid: np.ndarray  # int64 hash of the ref (symmetric tie-break)
     # name, given, folded_name and code as object arrays ("" where NA), made once: the scorers
     # take Python strings, and each row's string is the shared object of its distinct value
     texts: dict[str, np.ndarray]
@@ -168,19 +168,25 @@ def features(
     )
     code = code_key(records)
     prefix, number = code_parts(code)
-    uid = pd.util.hash_pandas_object(records[c.REF].astype("string"), index=False).to_numpy().view("int64")
-    names = name_keys(records[c.APPLICANT_NAME])
-    name_id, _ = pd.factorize(names.folded, use_na_sentinel=True)
+    name_rows, distinct_names = distinct_name_keys(records[c.APPLICANT_NAME])
+    names = keys.per_row(name_rows, distinct_names, records.index)
+
+    def per_row(values: np.ndarray, missing: object) -> np.ndarray:
+        """Values of the distinct names taken for each row (`missing` where the name is NA)."""
+        return np.append(values, np.asarray([missing], dtype=values.dtype))[name_rows]
+
+    # the scorers' strings made from the distinct names (a few hundred thousand), then taken per row
     texts = {
-        "name": text_array(names.key),
-        "given": text_array(names.given),
-        "folded_name": text_array(names.folded),
+        "name": per_row(text_array(distinct_names.key), ""),
+        "given": per_row(text_array(distinct_names.given), ""),
+        "folded_name": per_row(text_array(distinct_names.folded), ""),
         "code": text_array(code),
     }
+    folded_id, _ = pd.factorize(distinct_names.folded, use_na_sentinel=True)
     return Features(
         texts=texts,
-        has_name=names.key.notna().to_numpy(dtype=bool),
-        name_id=name_id.astype("int64"),
+        has_name=per_row(distinct_names.key.notna().to_numpy(dtype=bool), False),
+        name_id=per_row(folded_id.astype("int64"), -1),
         has_code=code.notna().to_numpy(dtype=bool),
         office=office,
         code=code,
@@ -198,8 +204,17 @@ def features(
         minute=np.nan_to_num(minute.to_numpy("float64", na_value=np.nan), nan=np.nan),
         quantity=quantity,
         rank=rank,
-        uid=uid,
     )
+
+
+def ref_hashes(refs: pd.Series, rows: np.ndarray) -> np.ndarray:
+    """int64 hash of the refs at `rows` (the symmetric tie-break of `greedy_one_to_one`), 0
+    elsewhere: hashed only for the rows left to the fuzzy passes, each hash that of its ref alone."""
+    out = np.zeros(len(refs), dtype="int64")
+    if len(rows):
+        taken = refs.take(rows).astype("string")
+        out[rows] = pd.util.hash_pandas_object(taken, index=False).to_numpy().view("int64")
+    return out
 
 
 def text_array(s: pd.Series) -> np.ndarray:

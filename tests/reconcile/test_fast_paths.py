@@ -22,6 +22,7 @@ from doisoat.reconcile.evidence import (
     applicant_points_per_pair,
     code_parts,
     features,
+    ref_hashes,
     swap_day_month,
     text_array,
 )
@@ -336,3 +337,28 @@ def test_applicant_points_per_distinct_pair_equal_every_pair_scored(
     plain_points, plain_compared = applicant_points_per_pair(fp, fe, pi, ei, config)
     assert points.tolist() == plain_points.tolist()
     assert compared.tolist() == plain_compared.tolist()
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.lists(_APPLICANTS, min_size=1, max_size=10), st.data())
+def test_features_from_distinct_names_equal_the_per_row_forms(
+    names: list[str | None], data: st.DataObject
+) -> None:
+    """Texts, presence and numbers of the names made per distinct name equal those made per row;
+    refs hashed for some rows equal the whole column's hashes there."""
+    paper = f.paper(*({c.APPLICANT_NAME: n} for n in names))
+    fp = features(paper, pd.Index(["000.01.22.H56"]), calendar_for_years(2019, 2019), [c.RECEIVED_AT])
+    keys = name_keys(paper[c.APPLICANT_NAME])
+    assert fp.texts["name"].tolist() == text_array(keys.key).tolist()
+    assert fp.texts["given"].tolist() == text_array(keys.given).tolist()
+    assert fp.texts["folded_name"].tolist() == text_array(keys.folded).tolist()
+    assert fp.has_name.tolist() == keys.key.notna().tolist()
+    folded = keys.folded.fillna("\0").tolist()
+    same = [[fp.name_id[i] == fp.name_id[j] for j in range(len(names))] for i in range(len(names))]
+    assert same == [[folded[i] == folded[j] for j in range(len(names))] for i in range(len(names))]
+    assert ((fp.name_id < 0) == keys.folded.isna().to_numpy()).all()
+    rows = np.asarray(sorted(data.draw(st.sets(st.integers(0, len(names) - 1)))), dtype="int64")
+    full = pd.util.hash_pandas_object(paper[c.REF].astype("string"), index=False).to_numpy().view("int64")
+    hashed = ref_hashes(paper[c.REF], rows)
+    assert hashed[rows].tolist() == full[rows].tolist()
+    assert not np.delete(hashed, rows).any()
