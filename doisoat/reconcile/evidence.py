@@ -180,7 +180,7 @@ def features(
         "name": per_row(text_array(distinct_names.key), ""),
         "given": per_row(text_array(distinct_names.given), ""),
         "folded_name": per_row(text_array(distinct_names.folded), ""),
-        "code": text_array(code),
+        "code": code.fillna("").to_numpy(dtype=object),  # nearly all distinct: no factorize first
     }
     folded_id, _ = pd.factorize(distinct_names.folded, use_na_sentinel=True)
     return Features(

@@ -346,13 +346,15 @@ def test_features_from_distinct_names_equal_the_per_row_forms(
 ) -> None:
     """Texts, presence and numbers of the names made per distinct name equal those made per row;
     refs hashed for some rows equal the whole column's hashes there."""
-    paper = f.paper(*({c.APPLICANT_NAME: n} for n in names))
+    codes = ["000.01.22.H56-190102-0009", None, "H56 19"]
+    paper = f.paper(*({c.APPLICANT_NAME: n, c.DOSSIER_CODE: codes[i % 3]} for i, n in enumerate(names)))
     fp = features(paper, pd.Index(["000.01.22.H56"]), calendar_for_years(2019, 2019), [c.RECEIVED_AT])
     keys = name_keys(paper[c.APPLICANT_NAME])
     assert fp.texts["name"].tolist() == text_array(keys.key).tolist()
     assert fp.texts["given"].tolist() == text_array(keys.given).tolist()
     assert fp.texts["folded_name"].tolist() == text_array(keys.folded).tolist()
     assert fp.has_name.tolist() == keys.key.notna().tolist()
+    assert fp.texts["code"].tolist() == text_array(normalise_code(paper[c.DOSSIER_CODE])).tolist()
     folded = keys.folded.fillna("\0").tolist()
     same = [[fp.name_id[i] == fp.name_id[j] for j in range(len(names))] for i in range(len(names))]
     assert same == [[folded[i] == folded[j] for j in range(len(names))] for i in range(len(names))]
