@@ -364,3 +364,28 @@ def test_features_from_distinct_names_equal_the_per_row_forms(
     hashed = ref_hashes(paper[c.REF], rows)
     assert hashed[rows].tolist() == full[rows].tolist()
     assert not np.delete(hashed, rows).any()
+
+
+def test_breakdown_from_the_engines_rows_equals_the_breakdown_by_refs() -> None:
+    """The engine hands the breakdown the rows of its links; counting them by their refs instead
+    gives the same frame (shuffled inputs, quarantined rows, rows outside the period)."""
+    from doisoat.reconcile.aggregates import breakdown
+    from doisoat.reconcile.engine import _in_period, reconcile
+    from doisoat.reconcile.result import Period
+    from doisoat.scenario import generate_frames
+    from doisoat.scenario.generator import resolve
+    from doisoat.validators.quarantine import ELECTRONIC, PAPER, validate
+
+    paper, electronic, _ = generate_frames("small", 7)
+    paper = paper.sample(frac=1, random_state=3).reset_index(drop=True)
+    quarantine = pd.concat(
+        [validate(paper, PAPER).quarantine, validate(electronic, ELECTRONIC).quarantine], ignore_index=True
+    )
+    spec = resolve("small")
+    period = Period(spec.period_start, spec.period_end)
+    r = reconcile(paper, electronic, quarantine, period)
+    assert len(quarantine) and len(r.matches)
+    by_refs = breakdown(
+        _in_period(paper, period), _in_period(electronic, period), period, r.matches, r.mismatches
+    )
+    pd.testing.assert_frame_equal(r.breakdown, by_refs, check_exact=True)
