@@ -278,17 +278,16 @@ def applicant_points_per_pair(
     a, b = _strings(p, "name", pi), _strings(e, "name", ei)
     compared = p.has_name[pi] & e.has_name[ei]
     fa, fb = _strings(p, "folded_name", pi), _strings(e, "folded_name", ei)
+    key_ratio = np.asarray(process.cpdist(a, b, scorer=fuzz.ratio, workers=-1), dtype="float64")
     ratio = np.maximum.reduce(
         [
-            np.asarray(process.cpdist(a, b, scorer=fuzz.ratio, workers=-1), dtype="float64"),
+            key_ratio,
             process.cpdist(fa, fb, scorer=fuzz.ratio, workers=-1),
             process.cpdist(fa, fb, scorer=OSA.normalized_similarity, workers=-1) * 100,
         ]
     )
     points = np.where(ratio >= NAME_FAR_SCORE, NAME_FAR, NAME_DIFFERENT)
-    same_words = compared & (
-        np.asarray(process.cpdist(a, b, scorer=fuzz.ratio, workers=-1)) >= 100.0
-    )  # the same words: the given names agree too
+    same_words = compared & (key_ratio >= 100.0)  # the same words: the given names agree too
     points = np.where(same_words, NAME_SAME, points)
     close = compared & (ratio >= config.applicant_threshold) & ~same_words
     if close.any():
