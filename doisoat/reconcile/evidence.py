@@ -159,7 +159,8 @@ def features(
     day = recv.dt.normalize()
     minute = (recv.dt.hour * 60 + recv.dt.minute + recv.dt.second / 60).astype("float64")
     minute = minute.where(minute > 0)
-    office = offices.get_indexer(records[c.UNIT_CODE].astype("string").fillna(""))
+    office_rows, office_values = keys.office_codes(records[c.UNIT_CODE])
+    office = offices.get_indexer(office_values)[office_rows]
     rank = _rank_within(office, [records[k] for k in order_by])
     quantity = (
         pd.to_numeric(records[c.QUANTITY], errors="coerce").astype("float64").to_numpy()

@@ -36,6 +36,14 @@ def distinct(values: pd.Series) -> tuple[np.ndarray, pd.Series]:
     return codes, pd.Series(uniques, dtype="string")
 
 
+def office_codes(values: pd.Series) -> tuple[np.ndarray, pd.Series]:
+    """(code of each row, NA a code of its own; the distinct values as strings, NA as "") in order
+    of first appearance. A categorical column (the working copies' offices) is numbered from its
+    integer codes, without a string per row."""
+    codes, uniques = pd.factorize(values, use_na_sentinel=False)
+    return codes, pd.Series(uniques).astype("string").fillna("").reset_index(drop=True)
+
+
 def per_unique(values: pd.Series, fn: Callable[[pd.Series], pd.Series]) -> pd.Series:
     """Apply a vectorised string function to the distinct values only, then broadcast back."""
     codes, uniques = distinct(values)

@@ -41,7 +41,7 @@ from doisoat.reconcile.evidence import (
     ref_hashes,
     score_pairs,
 )
-from doisoat.reconcile.keys import code_key
+from doisoat.reconcile.keys import code_key, office_codes
 
 log = logging.getLogger(__name__)
 
@@ -75,7 +75,7 @@ def find_duplicates(records: pd.DataFrame, config: ReconcileConfig | None = None
     """
     config = config or ReconcileConfig()
     # (office, code) as one integer per row: groups numbered in order of first appearance
-    office, _ = pd.factorize(records[c.UNIT_CODE].astype("string"), use_na_sentinel=False)
+    office, _ = office_codes(records[c.UNIT_CODE])
     key, _ = pd.factorize(code_key(records), use_na_sentinel=True)
     pos = np.flatnonzero(key >= 0)
     group, _ = pd.factorize(office[pos].astype("int64") * (int(key.max(initial=0)) + 1) + key[pos])
@@ -307,8 +307,9 @@ def link(
     `skip_electronic` (the software numbers its records itself: a repeated code is a repeated
     record) take no part.
     """
+    # both sides' offices, numbered in order of first appearance ("" for none)
     offices = pd.Index(
-        pd.concat([paper[c.UNIT_CODE], electronic[c.UNIT_CODE]]).astype("string").fillna("").unique()
+        pd.concat([office_codes(paper[c.UNIT_CODE])[1], office_codes(electronic[c.UNIT_CODE])[1]]).unique()
     )
     fp = features(paper, offices, calendar, PAPER_ORDER)
     fe = features(electronic, offices, calendar, ELECTRONIC_ORDER)

@@ -389,3 +389,28 @@ def test_breakdown_from_the_engines_rows_equals_the_breakdown_by_refs() -> None:
         _in_period(paper, period), _in_period(electronic, period), period, r.matches, r.mismatches
     )
     pd.testing.assert_frame_equal(r.breakdown, by_refs, check_exact=True)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.lists(st.one_of(st.none(), st.sampled_from(["H56", "H57", "", "X"])), min_size=1, max_size=12),
+    st.lists(st.one_of(st.none(), st.sampled_from(["H57", "Y", ""])), min_size=1, max_size=12),
+    st.sampled_from(["string", "category", "object"]),
+)
+def test_office_numbers_from_distinct_offices_equal_the_per_row_forms(
+    a: list[str | None], b: list[str | None], dtype: str
+) -> None:
+    """Offices numbered from each side's distinct values (a categorical's codes) are those numbered
+    from every row's string."""
+    from doisoat.reconcile.keys import office_codes
+
+    pa_, pb = pd.Series(a, dtype="string").astype(dtype), pd.Series(b, dtype="string").astype(dtype)
+    want = pd.Index(pd.concat([pa_, pb]).astype("string").fillna("").unique())
+    got = pd.Index(pd.concat([office_codes(pa_)[1], office_codes(pb)[1]]).unique())
+    assert got.tolist() == want.tolist()
+    rows, values = office_codes(pa_)
+    assert (
+        want.get_indexer(values)[rows].tolist() == want.get_indexer(pa_.astype("string").fillna("")).tolist()
+    )
+    plain, _ = pd.factorize(pa_.astype("string"), use_na_sentinel=False)
+    assert rows.tolist() == plain.tolist()
