@@ -319,10 +319,7 @@ def score_pairs(
     out: dict[str, np.ndarray] = {}
     attainable = np.zeros(len(pi))
     # code
-    pc, ec = (
-        np.asarray(_strings(p, "code", pi), dtype=object),
-        np.asarray(_strings(e, "code", ei), dtype=object),
-    )
+    pc, ec = p.texts["code"][pi], e.texts["code"][ei]  # object arrays: no list per pair
     has = p.has_code[pi] & e.has_code[ei]
     equal = has & (pc == ec).astype(bool)
     near = np.zeros(len(pi), dtype=bool)
