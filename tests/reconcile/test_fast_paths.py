@@ -414,3 +414,19 @@ def test_office_numbers_from_distinct_offices_equal_the_per_row_forms(
     )
     plain, _ = pd.factorize(pa_.astype("string"), use_na_sentinel=False)
     assert rows.tolist() == plain.tolist()
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.lists(
+        st.one_of(st.none(), st.datetimes(dt.datetime(2018, 12, 1), dt.datetime(2019, 2, 1))),
+        min_size=0,
+        max_size=12,
+    )
+)
+def test_dates_written_per_distinct_date_equal_strftime_per_row(values: list[dt.datetime | None]) -> None:
+    from doisoat.reconcile.timeliness import day_month_year
+
+    dates = pd.Series(values, dtype="datetime64[us]", index=np.arange(len(values)) * 3)
+    want = pd.to_datetime(dates).dt.strftime("%d/%m/%Y").astype("string")
+    pd.testing.assert_series_equal(day_month_year(dates), want)
