@@ -230,6 +230,7 @@ def breakdown(
     period: Period,
     matches: pd.DataFrame | None = None,
     mismatches: pd.DataFrame | None = None,
+    match_rows: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> pd.DataFrame:
     """Counts per office and dimension value (office, field, procedure, channel, month), and the
     same per level (unit_code '*').
@@ -238,12 +239,21 @@ def breakdown(
     paper_received: the share of paper dossiers found in the software; NaN without paper rows)
     and one count column per mismatch type (schema.MISMATCH_TYPES). A value group exists when a
     row of either side has it; findings count where their paper row (else electronic row) is.
-    Every key is an integer code (`_Codes`), each count one `np.bincount`.
+    Every key is an integer code (`_Codes`), each count one `np.bincount`. `match_rows`: the
+    (paper, electronic) rows of each link when the caller knows them (the engine does; any order),
+    else they are found by the refs of `matches` (refs name one row each).
     """
     link = np.full(len(paper), -1, dtype="int64")
-    if matches is not None and len(matches) > 0:
-        link = _first_positions(matches[c.PAPER_REF], paper[c.REF])
-    has_p, f_paper, f_electronic, kind, match_records = _finding_rows(paper, electronic, matches, mismatches)
+    if match_rows is not None:
+        link[match_rows[0]] = np.arange(len(match_rows[0]))
+        has_p, f_paper, f_electronic, kind, _ = _finding_rows(paper, electronic, None, mismatches)
+        match_records = np.asarray(match_rows[1], dtype="int64")
+    else:
+        if matches is not None and len(matches) > 0:
+            link = _first_positions(matches[c.PAPER_REF], paper[c.REF])
+        has_p, f_paper, f_electronic, kind, match_records = _finding_rows(
+            paper, electronic, matches, mismatches
+        )
     keys = _keys(paper, electronic, matches, link, match_records)
     sums = {
         c.PAPER_OVERDUE: tl.paper_overdue(paper).to_numpy(dtype=bool).astype("float64"),

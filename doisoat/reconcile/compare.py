@@ -15,7 +15,7 @@ from doisoat.reconcile import timeliness as tl
 from doisoat.reconcile.calendar import WorkingCalendar
 from doisoat.reconcile.config import ReconcileConfig
 from doisoat.reconcile.evidence import given_name_agrees, swap_day_month
-from doisoat.reconcile.keys import CODE_KEY, code_key, name_keys
+from doisoat.reconcile.keys import CODE_KEY, code_key, distinct, name_keys
 from doisoat.reconcile.matching import E_IDX, P_IDX
 from doisoat.reconcile.procedures import expand, resolve
 from doisoat.reconcile.result import Period
@@ -58,13 +58,15 @@ def per_distinct_pair(
 ) -> np.ndarray:
     """`test(a[a_rows], b[b_rows])` (an elementwise boolean test), evaluated once per distinct pair
     of values: a million linked pairs hold a few thousand distinct (name, name) pairs."""
-    ca, ua = pd.factorize(a.astype("string"), use_na_sentinel=True)
-    cb, ub = pd.factorize(b.astype("string"), use_na_sentinel=True)
+    # numbered by `keys.distinct`: a categorical column (the working copies' names and
+    # procedures) from its integer codes, without a string per row
+    ca, ua = distinct(a)
+    cb, ub = distinct(b)
     width = len(ub) + 1
     pair = (ca[a_rows].astype("int64") + 1) * width + (cb[b_rows].astype("int64") + 1)
-    codes, distinct = pd.factorize(pair)
-    va = pd.Series(ua, dtype="string").reindex(distinct // width - 1).reset_index(drop=True)
-    vb = pd.Series(ub, dtype="string").reindex(distinct % width - 1).reset_index(drop=True)
+    codes, pairs = pd.factorize(pair)
+    va = pd.Series(ua, dtype="string").reindex(pairs // width - 1).reset_index(drop=True)
+    vb = pd.Series(ub, dtype="string").reindex(pairs % width - 1).reset_index(drop=True)
     return np.asarray(test(va, vb), dtype=bool)[codes]
 
 

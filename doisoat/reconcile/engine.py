@@ -82,23 +82,29 @@ def _lineage_order(key: pd.DataFrame, lineage: list[str]) -> np.ndarray:
     return key.sort_values(lineage, na_position="last", kind="stable").index.to_numpy()
 
 
+def canonical_rows(records: pd.DataFrame, lineage: list[str], keep: np.ndarray | None = None) -> np.ndarray:
+    """Positions of the rows (those where `keep`, all by default) in the order they stand in their
+    files, whatever order they came in: "first occurrence", ranks and tie-breaks then do not depend
+    on how the inputs were concatenated. Only the lineage columns are sorted."""
+    rows = np.arange(len(records)) if keep is None else np.flatnonzero(keep)
+    key = pd.DataFrame({col: records[col].take(rows).reset_index(drop=True) for col in lineage})
+    return rows[_lineage_order(key, lineage)]
+
+
 def canonical_order(
     records: pd.DataFrame,
     lineage: list[str],
     keep: np.ndarray | None = None,
     columns: list[str] | None = None,
+    rows: np.ndarray | None = None,
 ) -> pd.DataFrame:
-    """Rows (those where `keep`, all by default) in the order they stand in their files, whatever
-    order they came in: "first occurrence", ranks and tie-breaks then do not depend on how the
-    inputs were concatenated. Only the lineage columns are sorted; the rows of `columns` (all by
+    """The rows of `canonical_rows` (`rows` when already found); the rows of `columns` (all by
     default) are copied once."""
-    rows = np.arange(len(records)) if keep is None else np.flatnonzero(keep)
-    key = pd.DataFrame({col: records[col].take(rows).reset_index(drop=True) for col in lineage})
-    order = _lineage_order(key, lineage)
+    rows = canonical_rows(records, lineage, keep) if rows is None else rows
     kept = records if columns is None else records[[col for col in columns if col in records.columns]]
     # a few distinct values per column: copied as small integer codes, not as strings
     kept = kept.astype({col: "category" for col in _FEW_VALUES if col in kept.columns})
-    return kept.take(rows[order]).reset_index(drop=True)
+    return kept.take(rows).reset_index(drop=True)
 
 
 def reconcile(
@@ -124,10 +130,11 @@ def reconcile(
     )
     bad_refs = set(quarantine[c.REF]) if len(quarantine) else set()
     # narrow working copies: only the columns matching and comparison read, in ledger order
-    p_valid = canonical_order(paper, PAPER_LINEAGE, ~paper[c.REF].isin(bad_refs).to_numpy(), WORKING_COLUMNS)
-    e_valid = canonical_order(
-        electronic, ELECTRONIC_LINEAGE, ~electronic[c.REF].isin(bad_refs).to_numpy(), WORKING_COLUMNS
-    )
+    # (the rows of `paper` / `electronic` each working row is: the breakdown counts links there)
+    p_rows = canonical_rows(paper, PAPER_LINEAGE, ~paper[c.REF].isin(bad_refs).to_numpy())
+    e_rows = canonical_rows(electronic, ELECTRONIC_LINEAGE, ~electronic[c.REF].isin(bad_refs).to_numpy())
+    p_valid = canonical_order(paper, PAPER_LINEAGE, columns=WORKING_COLUMNS, rows=p_rows)
+    e_valid = canonical_order(electronic, ELECTRONIC_LINEAGE, columns=WORKING_COLUMNS, rows=e_rows)
 
     p_valid[CODE_KEY] = normalise_code(p_valid[c.DOSSIER_CODE])
     e_valid[CODE_KEY] = normalise_code(e_valid[c.DOSSIER_CODE])
@@ -180,6 +187,7 @@ def reconcile(
         }
     )
     matches = matches.sort_values([c.PAPER_REF], ignore_index=True)
+    match_rows = (p_rows[pi], e_rows[ei])  # each link's rows in `paper` and `electronic`
     # the working copies are done with: free them before the counts (the run's memory peak)
     del p_valid, e_valid, links, findings
     summary = aggregates.summarise(paper, electronic, period)
@@ -188,7 +196,7 @@ def reconcile(
         matches=matches,
         mismatches=mismatches,
         summary=summary,
-        breakdown=aggregates.breakdown(paper, electronic, period, matches, mismatches),
+        breakdown=aggregates.breakdown(paper, electronic, period, matches, mismatches, match_rows),
     )
 
 

@@ -40,9 +40,10 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA, Levenshtein
 
 from doisoat import schema as c
+from doisoat.reconcile import keys
 from doisoat.reconcile.calendar import WorkingCalendar
 from doisoat.reconcile.config import ReconcileConfig
-from doisoat.reconcile.keys import basic_code, code_key, name_keys
+from doisoat.reconcile.keys import basic_code, code_key, distinct_name_keys
 from doisoat.reconcile.procedures import procedure_key
 from doisoat.reconcile.workdays import workday_numbers
 
@@ -81,11 +82,12 @@ class Features:
     minute: np.ndarray  # float minute of day, NaN when unknown (midnight)
     quantity: np.ndarray  # float, NaN when absent
     rank: np.ndarray  # int, order of the row within its office
-    uid: np.ndarray  # int64 hash of the ref (symmetric tie-break)
     # name, given, folded_name and code as object arrays ("" where NA), made once: the scorers
     # take Python strings, and each row's string is the shared object of its distinct value
     texts: dict[str, np.ndarray]
     has_name: np.ndarray  # bool, name not NA
+    name_id: np.ndarray  # int64 number of the folded name on its side (-1 when NA): names' keys
+    # (name, given, folded) all derive from the folded name, so equal numbers score alike
     has_code: np.ndarray  # bool, code not NA
 
 
@@ -157,7 +159,8 @@ def features(
     day = recv.dt.normalize()
     minute = (recv.dt.hour * 60 + recv.dt.minute + recv.dt.second / 60).astype("float64")
     minute = minute.where(minute > 0)
-    office = offices.get_indexer(records[c.UNIT_CODE].astype("string").fillna(""))
+    office_rows, office_values = keys.office_codes(records[c.UNIT_CODE])
+    office = offices.get_indexer(office_values)[office_rows]
     rank = _rank_within(office, [records[k] for k in order_by])
     quantity = (
         pd.to_numeric(records[c.QUANTITY], errors="coerce").astype("float64").to_numpy()
@@ -166,17 +169,25 @@ def features(
     )
     code = code_key(records)
     prefix, number = code_parts(code)
-    uid = pd.util.hash_pandas_object(records[c.REF].astype("string"), index=False).to_numpy().view("int64")
-    names = name_keys(records[c.APPLICANT_NAME])
+    name_rows, distinct_names = distinct_name_keys(records[c.APPLICANT_NAME])
+    names = keys.per_row(name_rows, distinct_names, records.index)
+
+    def per_row(values: np.ndarray, missing: object) -> np.ndarray:
+        """Values of the distinct names taken for each row (`missing` where the name is NA)."""
+        return np.append(values, np.asarray([missing], dtype=values.dtype))[name_rows]
+
+    # the scorers' strings made from the distinct names (a few hundred thousand), then taken per row
     texts = {
-        "name": text_array(names.key),
-        "given": text_array(names.given),
-        "folded_name": text_array(names.folded),
-        "code": text_array(code),
+        "name": per_row(text_array(distinct_names.key), ""),
+        "given": per_row(text_array(distinct_names.given), ""),
+        "folded_name": per_row(text_array(distinct_names.folded), ""),
+        "code": code.fillna("").to_numpy(dtype=object),  # nearly all distinct: no factorize first
     }
+    folded_id, _ = pd.factorize(distinct_names.folded, use_na_sentinel=True)
     return Features(
         texts=texts,
-        has_name=names.key.notna().to_numpy(dtype=bool),
+        has_name=per_row(distinct_names.key.notna().to_numpy(dtype=bool), False),
+        name_id=per_row(folded_id.astype("int64"), -1),
         has_code=code.notna().to_numpy(dtype=bool),
         office=office,
         code=code,
@@ -194,8 +205,19 @@ def features(
         minute=np.nan_to_num(minute.to_numpy("float64", na_value=np.nan), nan=np.nan),
         quantity=quantity,
         rank=rank,
-        uid=uid,
     )
+
+
+def ref_hashes(refs: pd.Series, rows: np.ndarray) -> np.ndarray:
+    """int64 hash of the refs at `rows` (the symmetric tie-break of `greedy_one_to_one`), 0
+    elsewhere: hashed only for the rows left to the fuzzy passes, each hash that of its ref alone."""
+    out = np.zeros(len(refs), dtype="int64")
+    if len(rows):
+        taken = refs.take(rows).astype("string")
+        # refs are all distinct: hashed as they are (the hashes do not depend on `categorize`,
+        # which would factorize them first, four times slower)
+        out[rows] = pd.util.hash_pandas_object(taken, index=False, categorize=False).to_numpy().view("int64")
+    return out
 
 
 def text_array(s: pd.Series) -> np.ndarray:
@@ -235,21 +257,38 @@ def given_name_agrees(
 def applicant_points(
     p: Features, e: Features, pi: np.ndarray, ei: np.ndarray, config: ReconcileConfig
 ) -> tuple[np.ndarray, np.ndarray]:
-    """(points, compared) of the applicant names of each pair."""
+    """(points, compared) of the applicant names of each pair, scored once per distinct pair of
+    names (`applicant_points_per_pair`): the fuzzy pass's millions of candidate pairs repeat the
+    same (name, name) pairs many times over (a block shares the name's words)."""
+    if not len(pi):
+        return applicant_points_per_pair(p, e, pi, ei, config)
+    width = int(e.name_id.max(initial=-1)) + 2
+    codes, distinct = pd.factorize((p.name_id[pi] + 1) * width + (e.name_id[ei] + 1))
+    if len(distinct) == len(pi):
+        return applicant_points_per_pair(p, e, pi, ei, config)
+    first = np.empty(len(distinct), dtype="int64")  # a pair of rows standing for each distinct pair
+    first[codes[::-1]] = np.arange(len(pi) - 1, -1, -1)
+    points, compared = applicant_points_per_pair(p, e, pi[first], ei[first], config)
+    return points[codes], compared[codes]
+
+
+def applicant_points_per_pair(
+    p: Features, e: Features, pi: np.ndarray, ei: np.ndarray, config: ReconcileConfig
+) -> tuple[np.ndarray, np.ndarray]:
+    """(points, compared) of the applicant names of each pair, every pair scored (the plain form)."""
     a, b = _strings(p, "name", pi), _strings(e, "name", ei)
     compared = p.has_name[pi] & e.has_name[ei]
     fa, fb = _strings(p, "folded_name", pi), _strings(e, "folded_name", ei)
+    key_ratio = np.asarray(process.cpdist(a, b, scorer=fuzz.ratio, workers=-1), dtype="float64")
     ratio = np.maximum.reduce(
         [
-            np.asarray(process.cpdist(a, b, scorer=fuzz.ratio, workers=-1), dtype="float64"),
+            key_ratio,
             process.cpdist(fa, fb, scorer=fuzz.ratio, workers=-1),
             process.cpdist(fa, fb, scorer=OSA.normalized_similarity, workers=-1) * 100,
         ]
     )
     points = np.where(ratio >= NAME_FAR_SCORE, NAME_FAR, NAME_DIFFERENT)
-    same_words = compared & (
-        np.asarray(process.cpdist(a, b, scorer=fuzz.ratio, workers=-1)) >= 100.0
-    )  # the same words: the given names agree too
+    same_words = compared & (key_ratio >= 100.0)  # the same words: the given names agree too
     points = np.where(same_words, NAME_SAME, points)
     close = compared & (ratio >= config.applicant_threshold) & ~same_words
     if close.any():
@@ -280,10 +319,7 @@ def score_pairs(
     out: dict[str, np.ndarray] = {}
     attainable = np.zeros(len(pi))
     # code
-    pc, ec = (
-        np.asarray(_strings(p, "code", pi), dtype=object),
-        np.asarray(_strings(e, "code", ei), dtype=object),
-    )
+    pc, ec = p.texts["code"][pi], e.texts["code"][ei]  # object arrays: no list per pair
     has = p.has_code[pi] & e.has_code[ei]
     equal = has & (pc == ec).astype(bool)
     near = np.zeros(len(pi), dtype=bool)

@@ -36,6 +36,14 @@ def distinct(values: pd.Series) -> tuple[np.ndarray, pd.Series]:
     return codes, pd.Series(uniques, dtype="string")
 
 
+def office_codes(values: pd.Series) -> tuple[np.ndarray, pd.Series]:
+    """(code of each row, NA a code of its own; the distinct values as strings, NA as "") in order
+    of first appearance. A categorical column (the working copies' offices) is numbered from its
+    integer codes, without a string per row."""
+    codes, uniques = pd.factorize(values, use_na_sentinel=False)
+    return codes, pd.Series(uniques).astype("string").fillna("").reset_index(drop=True)
+
+
 def per_unique(values: pd.Series, fn: Callable[[pd.Series], pd.Series]) -> pd.Series:
     """Apply a vectorised string function to the distinct values only, then broadcast back."""
     codes, uniques = distinct(values)
@@ -171,24 +179,30 @@ class NameKeys:
     given: pd.Series  # given_name
 
 
-def name_keys(names: pd.Series) -> NameKeys:
-    """fold_text, name_key and given_name of the names in one pass over their distinct values."""
+def distinct_name_keys(names: pd.Series) -> tuple[np.ndarray, NameKeys]:
+    """(number of each row's name, -1 where NA, as `distinct`; the keys of the distinct names)."""
     codes, uniques = distinct(names)
     folded = _fold(uniques).astype("string")
+    return codes, NameKeys(
+        folded=folded, key=per_unique(folded, _sorted_words), given=per_unique(folded, _last_word)
+    )
+
+
+def name_keys(names: pd.Series) -> NameKeys:
+    """fold_text, name_key and given_name of the names in one pass over their distinct values."""
+    return per_row(*distinct_name_keys(names), names.index)
+
+
+def per_row(codes: np.ndarray, keys: NameKeys, index: pd.Index) -> NameKeys:
+    """The keys of the distinct names (`distinct_name_keys`) broadcast to the rows, by Arrow takes."""
     back = pa.array(codes, mask=codes < 0)
 
     def broadcast(done: pd.Series) -> pd.Series:
-        if len(uniques) == 0:
-            return pd.Series(pd.NA, index=names.index, dtype="string")
-        return pd.Series(
-            pd.arrays.ArrowStringArray(_arrow(done).take(back)), index=names.index, dtype="string"
-        )
+        if len(done) == 0:
+            return pd.Series(pd.NA, index=index, dtype="string")
+        return pd.Series(pd.arrays.ArrowStringArray(_arrow(done).take(back)), index=index, dtype="string")
 
-    return NameKeys(
-        folded=broadcast(folded),
-        key=broadcast(per_unique(folded, _sorted_words)),
-        given=broadcast(per_unique(folded, _last_word)),
-    )
+    return NameKeys(folded=broadcast(keys.folded), key=broadcast(keys.key), given=broadcast(keys.given))
 
 
 def name_key(names: pd.Series) -> pd.Series:

@@ -38,9 +38,10 @@ from doisoat.reconcile.evidence import (
     Features,
     agreed_fields,
     features,
+    ref_hashes,
     score_pairs,
 )
-from doisoat.reconcile.keys import code_key
+from doisoat.reconcile.keys import code_key, office_codes
 
 log = logging.getLogger(__name__)
 
@@ -74,7 +75,7 @@ def find_duplicates(records: pd.DataFrame, config: ReconcileConfig | None = None
     """
     config = config or ReconcileConfig()
     # (office, code) as one integer per row: groups numbered in order of first appearance
-    office, _ = pd.factorize(records[c.UNIT_CODE].astype("string"), use_na_sentinel=False)
+    office, _ = office_codes(records[c.UNIT_CODE])
     key, _ = pd.factorize(code_key(records), use_na_sentinel=True)
     pos = np.flatnonzero(key >= 0)
     group, _ = pd.factorize(office[pos].astype("int64") * (int(key.max(initial=0)) + 1) + key[pos])
@@ -224,6 +225,7 @@ def _wide_pass(
     e_rows: np.ndarray,
     config: ReconcileConfig,
     code_exists: np.ndarray,
+    uids: tuple[np.ndarray, np.ndarray],
 ) -> pd.DataFrame:
     """Rows still alone: the same applicant and procedure in the same office within
     `wide_window_days` working days (of the paper date, or of that date with day and month
@@ -243,7 +245,7 @@ def _wide_pass(
     left = pd.DataFrame(
         {
             "o": p.office[p_rows],
-            "n": p.name.to_numpy(dtype=object)[p_rows],
+            "n": np.where(p.has_name[p_rows], p.texts["name"][p_rows], None),
             "m": np.nan_to_num(p_minute, nan=-10).astype("int64"),
             P_IDX: p_rows,
         }
@@ -251,7 +253,7 @@ def _wide_pass(
     right = pd.DataFrame(
         {
             "o": e.office[e_rows],
-            "n": e.name.to_numpy(dtype=object)[e_rows],
+            "n": np.where(e.has_name[e_rows], e.texts["name"][e_rows], None),
             "m": np.nan_to_num(e_minute, nan=-100).astype("int64"),
             E_IDX: e_rows,
         }
@@ -281,7 +283,7 @@ def _wide_pass(
     ).astype(bool)
     pi, ei, apart, ev = pi[ok], ei[ok], apart[ok], ev[ok].reset_index(drop=True)
     closeness = -apart.astype("float64")  # nearest dates first
-    keep = greedy_one_to_one(pi, ei, closeness, p.rank[pi], e.rank[ei], p.uid[pi], e.uid[ei])
+    keep = greedy_one_to_one(pi, ei, closeness, p.rank[pi], e.rank[ei], uids[0][pi], uids[1][ei])
     log.info("wide pass: %d candidate pairs, %d links", len(pairs), int(keep.sum()))
     return pd.concat(
         [pd.DataFrame({P_IDX: pi[keep], E_IDX: ei[keep]}), ev[keep].reset_index(drop=True)], axis=1
@@ -305,8 +307,9 @@ def link(
     `skip_electronic` (the software numbers its records itself: a repeated code is a repeated
     record) take no part.
     """
+    # both sides' offices, numbered in order of first appearance ("" for none)
     offices = pd.Index(
-        pd.concat([paper[c.UNIT_CODE], electronic[c.UNIT_CODE]]).astype("string").fillna("").unique()
+        pd.concat([office_codes(paper[c.UNIT_CODE])[1], office_codes(electronic[c.UNIT_CODE])[1]]).unique()
     )
     fp = features(paper, offices, calendar, PAPER_ORDER)
     fe = features(electronic, offices, calendar, ELECTRONIC_ORDER)
@@ -337,6 +340,7 @@ def link(
     # fuzzy pass over what is left: blocked pairs and the remaining code-equal pairs
     p_pool |= deferred_p
     p_rows, e_rows = np.flatnonzero(p_pool), np.flatnonzero(e_pool)
+    p_uid, e_uid = ref_hashes(paper[c.REF], p_rows), ref_hashes(electronic[c.REF], e_rows)
     rest = code_pairs[~clean]
     rest = rest[p_pool[rest[P_IDX].to_numpy()] & e_pool[rest[E_IDX].to_numpy()]]
     code_exists = np.zeros(len(paper), dtype=bool)
@@ -370,7 +374,7 @@ def link(
     ei = np.concatenate([k[1] for k in kept]) if kept else np.empty(0, "int64")
     ev = pd.concat([k[2] for k in kept], ignore_index=True) if kept else score_pairs(fp, fe, pi, ei, config)
     ok = np.ones(len(pi), dtype=bool)
-    keep = greedy_one_to_one(pi, ei, ev[POINTS].to_numpy(), fp.rank[pi], fe.rank[ei], fp.uid[pi], fe.uid[ei])
+    keep = greedy_one_to_one(pi, ei, ev[POINTS].to_numpy(), fp.rank[pi], fe.rank[ei], p_uid[pi], e_uid[ei])
     fuzzy = pd.concat(
         [pd.DataFrame({P_IDX: pi[keep], E_IDX: ei[keep]}), ev[keep].reset_index(drop=True)], axis=1
     )
@@ -382,7 +386,9 @@ def link(
     )
     p_pool[pi[keep]] = False
     e_pool[ei[keep]] = False
-    wide = _wide_pass(fp, fe, np.flatnonzero(p_pool), np.flatnonzero(e_pool), config, code_exists)
+    wide = _wide_pass(
+        fp, fe, np.flatnonzero(p_pool), np.flatnonzero(e_pool), config, code_exists, (p_uid, e_uid)
+    )
     fuzzy = pd.concat([fuzzy, wide], ignore_index=True)
 
     links = pd.concat([exact.drop(columns="unique"), fuzzy], ignore_index=True)

@@ -18,7 +18,11 @@ from doisoat.reconcile.evidence import (
     FIELDS,
     _rank_within,
     agreed_fields,
+    applicant_points,
+    applicant_points_per_pair,
     code_parts,
+    features,
+    ref_hashes,
     swap_day_month,
     text_array,
 )
@@ -36,6 +40,7 @@ from doisoat.reconcile.matching import FIRST_IDX, _sorted_unique, find_duplicate
 from doisoat.reconcile.procedures import expand, procedure_key, resolve
 from doisoat.reconcile.workdays import days_between, workday_numbers
 from doisoat.reference import procedures
+from tests import factories as f
 
 _CODE_CHARS = st.sampled_from(list("0123456789.-HOIL x"))
 
@@ -177,6 +182,12 @@ def test_tests_per_distinct_pair_equal_the_tests_per_row(pairs: list[tuple[str |
     want = same_person(a.take(a_rows).reset_index(drop=True), b, config)
     got = per_distinct_pair(lambda x, y: same_person(x, y, config), a, a_rows, b, b_rows)
     assert got.tolist() == want.tolist()
+    # categorical columns (the engine's working copies), unused categories included
+    a_cat = a.astype(pd.CategoricalDtype(["Zzz", *a.dropna().unique()[::-1]]))
+    got_cat = per_distinct_pair(
+        lambda x, y: same_person(x, y, config), a_cat, a_rows, b.astype("category"), b_rows
+    )
+    assert got_cat.tolist() == want.tolist()
     want_proc = _same_procedure(a.take(a_rows).reset_index(drop=True), b, 80.0)
     assert (
         per_distinct_pair(lambda x, y: _same_procedure(x, y, 80.0), a, a_rows, b, b_rows).tolist()
@@ -288,3 +299,134 @@ def test_procedure_keys_per_distinct_name_equal_the_keys_per_row(
     offset = len(procedures())
     want = np.where(ref >= 0, ref, np.where(codes >= 0, codes + offset, -1))
     assert procedure_key(series).tolist() == want.tolist()
+
+
+_APPLICANTS = st.sampled_from(
+    [
+        "Nguyễn Văn An",
+        "an nguyen van",
+        "Nguyễn Văn Bình",
+        "Nguyen Van Anh",
+        "Lê Thị Mai",
+        "Le Thi Mai",
+        "",
+        None,
+    ]
+)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.lists(_APPLICANTS, min_size=1, max_size=8),
+    st.lists(_APPLICANTS, min_size=1, max_size=8),
+    st.lists(st.tuples(st.integers(0, 7), st.integers(0, 7)), max_size=40),
+)
+def test_applicant_points_per_distinct_pair_equal_every_pair_scored(
+    paper_names: list[str | None], electronic_names: list[str | None], pairs: list[tuple[int, int]]
+) -> None:
+    cal = calendar_for_years(2019, 2019)
+    paper = f.paper(*({c.APPLICANT_NAME: n} for n in paper_names))
+    electronic = f.electronic(*({c.APPLICANT_NAME: n} for n in electronic_names))
+    offices = pd.Index(["000.01.22.H56"])
+    fp = features(paper, offices, cal, [c.RECEIVED_AT])
+    fe = features(electronic, offices, cal, [c.RECEIVED_AT])
+    pi = np.asarray([a % len(paper_names) for a, _ in pairs], dtype="int64")
+    ei = np.asarray([b % len(electronic_names) for _, b in pairs], dtype="int64")
+    config = ReconcileConfig()
+    points, compared = applicant_points(fp, fe, pi, ei, config)
+    plain_points, plain_compared = applicant_points_per_pair(fp, fe, pi, ei, config)
+    assert points.tolist() == plain_points.tolist()
+    assert compared.tolist() == plain_compared.tolist()
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.lists(_APPLICANTS, min_size=1, max_size=10), st.data())
+def test_features_from_distinct_names_equal_the_per_row_forms(
+    names: list[str | None], data: st.DataObject
+) -> None:
+    """Texts, presence and numbers of the names made per distinct name equal those made per row;
+    refs hashed for some rows equal the whole column's hashes there."""
+    codes = ["000.01.22.H56-190102-0009", None, "H56 19"]
+    paper = f.paper(*({c.APPLICANT_NAME: n, c.DOSSIER_CODE: codes[i % 3]} for i, n in enumerate(names)))
+    fp = features(paper, pd.Index(["000.01.22.H56"]), calendar_for_years(2019, 2019), [c.RECEIVED_AT])
+    keys = name_keys(paper[c.APPLICANT_NAME])
+    assert fp.texts["name"].tolist() == text_array(keys.key).tolist()
+    assert fp.texts["given"].tolist() == text_array(keys.given).tolist()
+    assert fp.texts["folded_name"].tolist() == text_array(keys.folded).tolist()
+    assert fp.has_name.tolist() == keys.key.notna().tolist()
+    assert fp.texts["code"].tolist() == text_array(normalise_code(paper[c.DOSSIER_CODE])).tolist()
+    folded = keys.folded.fillna("\0").tolist()
+    same = [[fp.name_id[i] == fp.name_id[j] for j in range(len(names))] for i in range(len(names))]
+    assert same == [[folded[i] == folded[j] for j in range(len(names))] for i in range(len(names))]
+    assert ((fp.name_id < 0) == keys.folded.isna().to_numpy()).all()
+    rows = np.asarray(sorted(data.draw(st.sets(st.integers(0, len(names) - 1)))), dtype="int64")
+    full = pd.util.hash_pandas_object(paper[c.REF].astype("string"), index=False).to_numpy().view("int64")
+    hashed = ref_hashes(paper[c.REF], rows)
+    assert hashed[rows].tolist() == full[rows].tolist()
+    assert not np.delete(hashed, rows).any()
+
+
+def test_breakdown_from_the_engines_rows_equals_the_breakdown_by_refs() -> None:
+    """The engine hands the breakdown the rows of its links; counting them by their refs instead
+    gives the same frame (shuffled inputs, quarantined rows, rows outside the period)."""
+    from doisoat.reconcile.aggregates import breakdown
+    from doisoat.reconcile.engine import _in_period, reconcile
+    from doisoat.reconcile.result import Period
+    from doisoat.scenario import generate_frames
+    from doisoat.scenario.generator import resolve
+    from doisoat.validators.quarantine import ELECTRONIC, PAPER, validate
+
+    paper, electronic, _ = generate_frames("small", 7)
+    paper = paper.sample(frac=1, random_state=3).reset_index(drop=True)
+    quarantine = pd.concat(
+        [validate(paper, PAPER).quarantine, validate(electronic, ELECTRONIC).quarantine], ignore_index=True
+    )
+    spec = resolve("small")
+    period = Period(spec.period_start, spec.period_end)
+    r = reconcile(paper, electronic, quarantine, period)
+    assert len(quarantine) and len(r.matches)
+    by_refs = breakdown(
+        _in_period(paper, period), _in_period(electronic, period), period, r.matches, r.mismatches
+    )
+    pd.testing.assert_frame_equal(r.breakdown, by_refs, check_exact=True)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.lists(st.one_of(st.none(), st.sampled_from(["H56", "H57", "", "X"])), min_size=1, max_size=12),
+    st.lists(st.one_of(st.none(), st.sampled_from(["H57", "Y", ""])), min_size=1, max_size=12),
+    st.sampled_from(["string", "category", "object"]),
+)
+def test_office_numbers_from_distinct_offices_equal_the_per_row_forms(
+    a: list[str | None], b: list[str | None], dtype: str
+) -> None:
+    """Offices numbered from each side's distinct values (a categorical's codes) are those numbered
+    from every row's string."""
+    from doisoat.reconcile.keys import office_codes
+
+    pa_, pb = pd.Series(a, dtype="string").astype(dtype), pd.Series(b, dtype="string").astype(dtype)
+    want = pd.Index(pd.concat([pa_, pb]).astype("string").fillna("").unique())
+    got = pd.Index(pd.concat([office_codes(pa_)[1], office_codes(pb)[1]]).unique())
+    assert got.tolist() == want.tolist()
+    rows, values = office_codes(pa_)
+    assert (
+        want.get_indexer(values)[rows].tolist() == want.get_indexer(pa_.astype("string").fillna("")).tolist()
+    )
+    plain, _ = pd.factorize(pa_.astype("string"), use_na_sentinel=False)
+    assert rows.tolist() == plain.tolist()
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.lists(
+        st.one_of(st.none(), st.datetimes(dt.datetime(2018, 12, 1), dt.datetime(2019, 2, 1))),
+        min_size=0,
+        max_size=12,
+    )
+)
+def test_dates_written_per_distinct_date_equal_strftime_per_row(values: list[dt.datetime | None]) -> None:
+    from doisoat.reconcile.timeliness import day_month_year
+
+    dates = pd.Series(values, dtype="datetime64[us]", index=np.arange(len(values)) * 3)
+    want = pd.to_datetime(dates).dt.strftime("%d/%m/%Y").astype("string")
+    pd.testing.assert_series_equal(day_month_year(dates), want)
