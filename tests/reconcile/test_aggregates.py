@@ -10,11 +10,9 @@ import pytest
 
 from doisoat import schema as c
 from doisoat.reconcile import timeliness as tl
-from doisoat.reconcile.aggregates import PAPER_MATCHED, breakdown, summarise
+from doisoat.reconcile.aggregates import PAPER_MATCHED, _procedure_labels, breakdown, summarise
 from doisoat.reconcile.engine import reconcile
-from doisoat.reconcile.procedures import UNKNOWN_FIELD, resolve
 from doisoat.reconcile.result import Period
-from doisoat.reference import procedures
 from tests import factories as f
 from tests.reconcile.linkage_scenario import generate_linkage
 
@@ -83,20 +81,12 @@ def _breakdown_by_group_by(
     record = pd.Index(electronic[c.REF].to_numpy(dtype=object)).get_indexer(e_refs)
     p_channel = e_channel.take(np.maximum(record, 0)).where(record >= 0).to_numpy()
 
-    def labels(names: pd.Series) -> tuple[np.ndarray, np.ndarray]:
-        pos = resolve(names).to_numpy()
-        ref = procedures()
-        fields = np.array([*ref["field"].tolist(), UNKNOWN_FIELD], dtype=object)
-        names_ = np.array([*ref["procedure_name"].tolist(), ""], dtype=object)
-        typed = names.astype("string").str.strip().fillna(UNKNOWN_FIELD).to_numpy(dtype=object)
-        k = np.where(pos >= 0, pos, len(fields) - 1)
-        return fields[k], np.where(pos >= 0, names_[k], typed)
-
     def month(received: pd.Series) -> pd.Series:
         return pd.to_datetime(received).dt.strftime("%Y-%m").astype("string")
 
-    p_field, p_proc = labels(paper[c.PROCEDURE_NAME])
-    e_field_ref, e_proc = labels(electronic[c.PROCEDURE_NAME])
+    # the labels (field, procedure) are not what this reference checks: the same helper gives them
+    p_field, p_proc = _procedure_labels(paper[c.PROCEDURE_NAME])
+    e_field_ref, e_proc = _procedure_labels(electronic[c.PROCEDURE_NAME])
     dims = ["office", "field", "procedure", "channel", "month"]
 
     def frame(df: pd.DataFrame, **cols: object) -> pd.DataFrame:

@@ -64,11 +64,15 @@ def test_view_shapes_match_the_views(migrated_url: str) -> None:
             assert [c["name"] for c in inspector.get_columns(name)] == [c.name for c in view.columns], name
 
 
-def test_downgrade_to_base_then_upgrade_again(migrated_url: str) -> None:
+def _downgrade(url: str, revision: str) -> None:
     config = alembic_config()
-    with open_engine(migrated_url) as engine, engine.begin() as conn:
+    with open_engine(url) as engine, engine.begin() as conn:
         config.attributes["connection"] = conn
-        command.downgrade(config, "base")
+        command.downgrade(config, revision)
+
+
+def test_downgrade_to_base_then_upgrade_again(migrated_url: str) -> None:
+    _downgrade(migrated_url, "base")
     assert _inspect(migrated_url)[:2] == ({"alembic_version"}, set())
     migrate(migrated_url)
     assert _inspect(migrated_url)[1] == set(VIEWS)
@@ -174,10 +178,7 @@ def test_downgrade_0002_to_0001_keeps_the_data(migrated_url: str) -> None:
     load(migrated_url, "r1", base_delivery())
     paper = read_table(migrated_url, "paper_record")
     files = _old_input_files(migrated_url)
-    config = alembic_config()
-    with open_engine(migrated_url) as engine, engine.begin() as conn:
-        config.attributes["connection"] = conn
-        command.downgrade(config, "0001")
+    _downgrade(migrated_url, "0001")
     tables, views, version = _inspect(migrated_url)
     assert version == "0001"
     assert not tables & set(DIMENSION_TABLES)
@@ -247,10 +248,7 @@ def test_upgrade_from_0002_keeps_the_data_and_the_views(warehouse_url: str) -> N
 def test_downgrade_0003_to_0002_keeps_the_data_and_the_views(migrated_url: str) -> None:
     load(migrated_url, "r1", base_delivery(mismatch_ids=["m1", "m2"]))
     before = _everything(migrated_url)
-    config = alembic_config()
-    with open_engine(migrated_url) as engine, engine.begin() as conn:
-        config.attributes["connection"] = conn
-        command.downgrade(config, "0002")
+    _downgrade(migrated_url, "0002")
     tables, views, version = _inspect(migrated_url)
     assert version == "0002" and tables == {*TABLES, "alembic_version"} and views == set(VIEWS)
     assert _byte_order_columns(migrated_url) == set()
