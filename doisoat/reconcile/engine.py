@@ -144,7 +144,9 @@ def reconcile(
     # dates) decides which one is the record's; a row that finds another record had a copied code
     group_p = np.union1d(dups_p["idx"].to_numpy(), dups_p[matching.FIRST_IDX].to_numpy())
     links = matching.link(p_valid, e_valid, calendar, config, group_p, dups_e["idx"].to_numpy())
-    dups_p = matching.unlinked_duplicates(dups_p, links[matching.P_IDX].to_numpy())
+    dups_p = matching.written_twice(
+        p_valid, matching.unlinked_duplicates(dups_p, links[matching.P_IDX].to_numpy()), config
+    )
     findings = [
         _duplicates(p_valid, dups_p, c.DUPLICATE_PAPER, c.PAPER_REF),
         _duplicates(e_valid, dups_e, c.DUPLICATE_ELECTRONIC, c.ELECTRONIC_REF),

@@ -42,6 +42,7 @@ from doisoat.reconcile.evidence import (
     score_pairs,
 )
 from doisoat.reconcile.keys import code_key, office_codes
+from doisoat.reconcile.procedures import procedure_key
 
 log = logging.getLogger(__name__)
 
@@ -105,6 +106,24 @@ def unlinked_duplicates(dups: pd.DataFrame, linked: np.ndarray) -> pd.DataFrame:
     anchor = groups[FIRST_IDX].map(linked_rows).fillna(groups[FIRST_IDX]).astype("int64")
     out = groups[~groups["linked"] & (groups["idx"].to_numpy() != anchor.to_numpy())]
     return pd.DataFrame({"idx": out["idx"].to_numpy(), FIRST_IDX: anchor[out.index].to_numpy()})
+
+
+def written_twice(records: pd.DataFrame, dups: pd.DataFrame, config: ReconcileConfig) -> pd.DataFrame:
+    """The leftover rows of `unlinked_duplicates` that can be their anchor written twice: the same
+    procedure and, when both rows give a time of day, a time within `same_time_minutes` (or a blank).
+    Another procedure or another time means the code was copied onto one person's next dossier of the
+    day: that row is a dossier of its own, reported missing if nothing links it."""
+    rows = np.concatenate([dups["idx"].to_numpy(), dups[FIRST_IDX].to_numpy()])
+    picked = records.iloc[rows].reset_index(drop=True)
+    n = len(dups)
+    procedure = procedure_key(picked[c.PROCEDURE_NAME])
+    same_procedure = (procedure[:n] == procedure[n:]) | (procedure[:n] < 0) | (procedure[n:] < 0)
+    received = pd.to_datetime(picked[c.RECEIVED_AT])
+    minute = (received.dt.hour * 60 + received.dt.minute).to_numpy("float64", na_value=np.nan)
+    minute[minute == 0] = np.nan  # midnight: no time of day written
+    gap = np.abs(minute[:n] - minute[n:])
+    same_time = ~(gap > config.same_time_minutes)  # NaN (a time unknown) compares False: kept
+    return dups[same_procedure & same_time].reset_index(drop=True)
 
 
 def _ranges(

@@ -157,6 +157,29 @@ def test_duplicates_keep_both_refs_and_are_not_also_missing() -> None:
     assert len(r.matches) == 1
 
 
+@pytest.mark.parametrize(
+    "second",
+    [
+        {c.PROCEDURE_NAME: "Đăng ký kết hôn", c.RECEIVED_AT: "02/01/2019 08:31"},  # another procedure
+        {c.RECEIVED_AT: "02/01/2019 09:10"},  # the same procedure, later in the morning
+    ],
+)
+def test_a_copied_code_on_another_dossier_is_missing_not_a_duplicate(second: dict[str, object]) -> None:
+    # one person's two dossiers of the day, the second written with the first one's code; the
+    # software has only the first: the second row is missing from the software, not a duplicate
+    p = f.paper(_pair(), _pair(**second))
+    r = reconcile(p, f.electronic(_pair()), f.no_quarantine(), PERIOD)
+    assert _types(r.mismatches) == [c.MISSING_ELECTRONIC]
+    assert r.mismatches[c.PAPER_REF].tolist() == ["phuong-1_2019-01.xlsx!T01-2019!11"]
+    assert len(r.matches) == 1
+
+
+def test_the_same_dossier_written_twice_without_a_time_is_a_duplicate() -> None:
+    p = f.paper(_pair(**{c.RECEIVED_AT: "02/01/2019 00:00"}), _pair(**{c.RECEIVED_AT: "02/01/2019 09:10"}))
+    r = reconcile(p, f.electronic(_pair()), f.no_quarantine(), PERIOD)
+    assert _types(r.mismatches) == [c.DUPLICATE_PAPER]
+
+
 def test_quarantined_rows_are_invalid_records_counted_but_not_matched() -> None:
     p = f.paper(_pair())
     q = pd.DataFrame(
