@@ -150,6 +150,13 @@ def _rank_within(groups: np.ndarray, order_by: list[pd.Series]) -> np.ndarray:
     return rank
 
 
+def minute_of_day(received: pd.Series) -> np.ndarray:
+    """Minute of the day of each receipt (seconds as a fraction); NaN at midnight, where no time of
+    day was written, and where the date is missing."""
+    minute = (received.dt.hour * 60 + received.dt.minute + received.dt.second / 60).astype("float64")
+    return minute.where(minute > 0).to_numpy("float64", na_value=np.nan)
+
+
 def features(
     records: pd.DataFrame, offices: pd.Index, calendar: WorkingCalendar, order_by: list[str]
 ) -> Features:
@@ -157,8 +164,6 @@ def features(
     equally good candidates go to the rows that come first on both sides)."""
     recv = pd.to_datetime(records[c.RECEIVED_AT])
     day = recv.dt.normalize()
-    minute = (recv.dt.hour * 60 + recv.dt.minute + recv.dt.second / 60).astype("float64")
-    minute = minute.where(minute > 0)
     office_rows, office_values = keys.office_codes(records[c.UNIT_CODE])
     office = offices.get_indexer(office_values)[office_rows]
     rank = _rank_within(office, [records[k] for k in order_by])
@@ -202,7 +207,7 @@ def features(
         workday=_workdays(calendar, day),
         swapped_workday=_workdays(calendar, swap_day_month(day)),
         due_workday=_workdays(calendar, pd.to_datetime(records[c.DUE_DATE]).dt.normalize()),
-        minute=np.nan_to_num(minute.to_numpy("float64", na_value=np.nan), nan=np.nan),
+        minute=minute_of_day(recv),
         quantity=quantity,
         rank=rank,
     )

@@ -38,6 +38,7 @@ from doisoat.reconcile.evidence import (
     Features,
     agreed_fields,
     features,
+    minute_of_day,
     ref_hashes,
     score_pairs,
 )
@@ -118,9 +119,7 @@ def written_twice(records: pd.DataFrame, dups: pd.DataFrame, config: ReconcileCo
     n = len(dups)
     procedure = procedure_key(picked[c.PROCEDURE_NAME])
     same_procedure = (procedure[:n] == procedure[n:]) | (procedure[:n] < 0) | (procedure[n:] < 0)
-    received = pd.to_datetime(picked[c.RECEIVED_AT])
-    minute = (received.dt.hour * 60 + received.dt.minute).to_numpy("float64", na_value=np.nan)
-    minute[minute == 0] = np.nan  # midnight: no time of day written
+    minute = minute_of_day(pd.to_datetime(picked[c.RECEIVED_AT]))
     gap = np.abs(minute[:n] - minute[n:])
     same_time = ~(gap > config.same_time_minutes)  # NaN (a time unknown) compares False: kept
     return dups[same_procedure & same_time].reset_index(drop=True)
