@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from functools import cache
+from typing import NoReturn
 
 import holidays
 import numpy as np
@@ -51,9 +52,22 @@ class WorkingCalendar:
         d = pd.DatetimeIndex(pd.to_datetime(dates)).normalize()
         idx = np.asarray((d - pd.Timestamp(self.first)).days, dtype="float64")
         if np.any((idx < 0) | (idx >= len(self._days))):  # type: ignore[attr-defined]
-            bad = d[(idx < 0) | (idx >= len(self._days))].min()  # type: ignore[attr-defined]
-            raise ValueError(f"date {bad:%d/%m/%Y} is outside the calendar {self.first}..{self.last}")
+            self._outside(d[(idx < 0) | (idx >= len(self._days))].min())  # type: ignore[attr-defined]
         return idx.astype("int64")
+
+    def _outside(self, day: pd.Timestamp) -> NoReturn:
+        raise ValueError(f"date {day:%d/%m/%Y} is outside the calendar {self.first}..{self.last}")
+
+    def working_day_numbers(self, days: np.ndarray) -> np.ndarray:
+        """Working days from the calendar's first day up to and including each day, `days` being
+        day numbers (int64 days since 1970-01-01, as `workdays.day_numbers` gives): the difference
+        of two is `working_days_between`, with no date conversion per row. A day outside the
+        calendar raises ValueError (as every lookup here)."""
+        idx = np.asarray(days, dtype="int64") - np.datetime64(self.first, "D").astype("int64")
+        outside = (idx < 0) | (idx >= len(self._days))  # type: ignore[attr-defined]
+        if outside.any():
+            self._outside(pd.Timestamp(np.datetime64(int(days[outside].min()), "D")))
+        return np.asarray(self._cum[idx], dtype="int64")  # type: ignore[attr-defined]
 
     def is_working_day(self, dates: pd.Series | pd.DatetimeIndex) -> np.ndarray:
         """True where the date is a working day."""
