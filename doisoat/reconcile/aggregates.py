@@ -124,12 +124,18 @@ class _Codes:
 
 
 def _month_codes(received: pd.Series) -> tuple[np.ndarray, np.ndarray]:
-    """(code of each row, '2019-03' per code; -1 when no date), formatted once per distinct month."""
-    d = pd.to_datetime(received)
-    n = (d.dt.year * 100 + d.dt.month).astype("Int64")
-    codes, uniques = pd.factorize(n, use_na_sentinel=True)
-    labels = np.array([f"{int(v) // 100:04d}-{int(v) % 100:02d}" for v in uniques], dtype=object)
-    return codes, labels
+    """(code of each row, '2019-03' per code, None for the code of rows with no date), formatted
+    once per distinct month; months are numbered by one cast of the datetime64 values, not from
+    each row's year and month."""
+    d = pd.Series(received)
+    values = (d if pd.api.types.is_datetime64_dtype(d) else pd.to_datetime(d)).to_numpy()
+    months = values.astype("datetime64[M]").view("int64")  # since 1970-01; NaT: int64's minimum
+    codes, uniques = pd.factorize(months)
+    labels = [None if v == _NO_MONTH else f"{1970 + v // 12:04d}-{v % 12 + 1:02d}" for v in uniques.tolist()]
+    return codes, np.array(labels, dtype=object)
+
+
+_NO_MONTH = int(np.iinfo("int64").min)
 
 
 def _procedure_codes(names: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -142,11 +148,21 @@ def _procedure_codes(names: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarr
 
 
 def _first_positions(refs: pd.Series, wanted: pd.Series) -> np.ndarray:
-    """Position of the first row whose ref is each wanted ref (-1 when none), hashed by Arrow."""
+    """Position of the first row whose ref is each wanted ref (-1 when none), hashed by Arrow.
+    The distinct wanted refs are hashed, and the rows' refs looked up in them: the findings are
+    a few thousand refs among a million rows (hashing a million strings costs far more than
+    looking them up)."""
     values = pa.array(refs.astype("string").array).cast(pa.large_string())
     keys = pa.array(wanted.astype("string").array).cast(pa.large_string())
-    found = pc.index_in(keys, value_set=values)
-    return np.asarray(pc.fill_null(found, -1).to_numpy(zero_copy_only=False), dtype="int64")
+    distinct = pc.unique(keys)
+    found = pc.fill_null(pc.index_in(values, value_set=distinct), -1).to_numpy(zero_copy_only=False)
+    rows = np.flatnonzero(found >= 0)
+    seen, first = np.unique(found[rows], return_index=True)  # the first row of each found ref
+    first_row = np.full(len(distinct), -1, dtype="int64")
+    first_row[seen] = rows[first]
+    # every wanted ref (null included: nulls match nulls, as above) is one of the distinct ones
+    own = pc.index_in(keys, value_set=distinct).to_numpy(zero_copy_only=False)
+    return first_row[np.asarray(own, dtype="int64")]
 
 
 def _keys(
