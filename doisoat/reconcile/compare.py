@@ -15,11 +15,11 @@ from doisoat.reconcile import timeliness as tl
 from doisoat.reconcile.calendar import WorkingCalendar
 from doisoat.reconcile.config import ReconcileConfig
 from doisoat.reconcile.evidence import given_name_agrees, swap_day_month
-from doisoat.reconcile.keys import CODE_KEY, code_key, distinct, name_keys
+from doisoat.reconcile.keys import CODE_KEY, NameKeys, code_key, distinct, name_keys
 from doisoat.reconcile.matching import E_IDX, P_IDX
 from doisoat.reconcile.procedures import expand, resolve
 from doisoat.reconcile.result import Period
-from doisoat.reconcile.workdays import days_between
+from doisoat.reconcile.workdays import NO_DAY, day_numbers, working_day_lags
 
 
 def _fmt_date(s: pd.Series) -> pd.Series:
@@ -46,7 +46,15 @@ _TESTED = [c.RECEIVED_AT, c.DUE_DATE, c.RETURNED_DATE, c.STATED_TIMELINESS, c.ST
 
 def _take(records: pd.DataFrame, rows: np.ndarray, columns: list[str] = _COMPARED) -> pd.DataFrame:
     cols = [col for col in columns if col in records.columns]
-    return pd.DataFrame({col: records[col].take(rows).reset_index(drop=True) for col in cols})
+    return pd.DataFrame({col: records[col].array.take(rows) for col in cols})  # no index to take
+
+
+def _swapped(values: np.ndarray) -> np.ndarray:
+    """`swap_day_month` of datetime64 values (datetime64[us]), worked out once per distinct value
+    (factorised as integers: a million dates hold a few hundred days)."""
+    codes, uniques = pd.factorize(values.view("int64"))
+    swapped = swap_day_month(pd.Series(uniques.view(values.dtype))).to_numpy(dtype="datetime64[us]")
+    return swapped[codes]
 
 
 def per_distinct_pair(
@@ -55,9 +63,12 @@ def per_distinct_pair(
     a_rows: np.ndarray,
     b: pd.Series,
     b_rows: np.ndarray,
+    equal_agrees: bool = False,
 ) -> np.ndarray:
     """`test(a[a_rows], b[b_rows])` (an elementwise boolean test), evaluated once per distinct pair
-    of values: a million linked pairs hold a few thousand distinct (name, name) pairs."""
+    of values: a million linked pairs hold tens of thousands of distinct (name, name) pairs.
+    `equal_agrees`: the test is true whenever both values are the same string, so such pairs (a
+    fifth of the names, most procedures) are not tested."""
     # numbered by `keys.distinct`: a categorical column (the working copies' names and
     # procedures) from its integer codes, without a string per row
     ca, ua = distinct(a)
@@ -67,7 +78,13 @@ def per_distinct_pair(
     codes, pairs = pd.factorize(pair)
     va = pd.Series(ua, dtype="string").reindex(pairs // width - 1).reset_index(drop=True)
     vb = pd.Series(ub, dtype="string").reindex(pairs % width - 1).reset_index(drop=True)
-    return np.asarray(test(va, vb), dtype=bool)[codes]
+    agrees = np.ones(len(pairs), dtype=bool)
+    tested = ~(va == vb).fillna(False).to_numpy(dtype=bool) if equal_agrees else agrees.copy()
+    if tested.any():
+        agrees[tested] = np.asarray(
+            test(va[tested].reset_index(drop=True), vb[tested].reset_index(drop=True)), dtype=bool
+        )
+    return agrees[codes]
 
 
 def compare_pairs(
@@ -127,26 +144,26 @@ def compare_pairs(
         )
 
     # -- dates -------------------------------------------------------------------------------
-    # a date written with day and month swapped on paper is a typo, not a finding
-    p_recv = p[c.RECEIVED_AT].dt.normalize()
-    e_recv = e[c.RECEIVED_AT].dt.normalize()
-    lag = days_between(calendar, p_recv, e_recv)
-    both = (p_recv.notna() & e_recv.notna()).to_numpy()
-    lag_np = lag.fillna(0).to_numpy()
-    swap_lag = days_between(calendar, swap_day_month(p_recv), e_recv).fillna(-1).to_numpy()
+    # a date written with day and month swapped on paper is a typo, not a finding; receipt and
+    # return days are compared as day numbers (`workdays`), not as dates per row
+    p_recv, e_recv = day_numbers(p[c.RECEIVED_AT]), day_numbers(e[c.RECEIVED_AT])
+    both = (p_recv != NO_DAY) & (e_recv != NO_DAY)
+    lag = working_day_lags(calendar, p_recv, e_recv, 0)
+    swap_recv = day_numbers(pd.Series(_swapped(p_recv.view("datetime64[D]"))))
+    swap_lag = working_day_lags(calendar, swap_recv, e_recv, -1)
     swap_ok = (swap_lag >= 0) & (swap_lag <= config.max_entry_lag_days)
-    bad_recv = both & ((lag_np < 0) | (lag_np > config.max_entry_lag_days)) & ~swap_ok
-    same_recv = both & ((lag_np == 0) | (swap_lag == 0))
-    due_differs = (p[c.DUE_DATE] != e[c.DUE_DATE]).fillna(False).to_numpy() & (
-        swap_day_month(p[c.DUE_DATE]) != e[c.DUE_DATE]
-    ).fillna(True).to_numpy()
+    bad_recv = both & ((lag < 0) | (lag > config.max_entry_lag_days)) & ~swap_ok
+    same_recv = both & ((lag == 0) | (swap_lag == 0))
+    p_due, e_due = p[c.DUE_DATE].to_numpy(), e[c.DUE_DATE].to_numpy()
+    due_differs = (p_due != e_due) & (_swapped(p_due) != e_due)  # NaT differs from any date
     bad_due = same_recv & due_differs
     # the software's return date may trail the paper's by the same entry lag; when the receipt
     # dates already disagree, that one finding says it (the return date follows the receipt)
-    ret_lag = days_between(calendar, p[c.RETURNED_DATE], e[c.RETURNED_DATE]).fillna(0).to_numpy()
+    p_ret, e_ret = day_numbers(p[c.RETURNED_DATE]), day_numbers(e[c.RETURNED_DATE])
+    ret_lag = working_day_lags(calendar, p_ret, e_ret, 0)
     bad_ret = (
-        p[c.RETURNED_DATE].notna().to_numpy()
-        & e[c.RETURNED_DATE].notna().to_numpy()
+        (p_ret != NO_DAY)
+        & (e_ret != NO_DAY)
         & ((ret_lag < 0) | (ret_lag > config.max_entry_lag_days))
         & ~conflict
         & ~bad_recv
@@ -159,7 +176,7 @@ def compare_pairs(
         if not mask.any():
             continue
         if detail_text is None:
-            n = lag[mask].astype("Int64").astype("string")
+            n = pd.Series(lag[mask]).astype("string")
             detail = (
                 "Phần mềm tiếp nhận lệch "
                 + n
@@ -198,18 +215,25 @@ def compare_pairs(
                 )
             )
 
+    # a score is at most 100: above that, not even the same name agrees
     same_proc = per_distinct_pair(
         lambda a, b: _same_procedure(a, b, config.procedure_threshold),
         paper[c.PROCEDURE_NAME],
         pi,
         electronic[c.PROCEDURE_NAME],
         ei,
+        equal_agrees=config.procedure_threshold <= 100,
     )
     text_finding(
         c.PROCEDURE_MISMATCH, ~same_proc, c.PROCEDURE_NAME, "Tên thủ tục khác nhau giữa sổ giấy và phần mềm"
     )
     same_person_ = per_distinct_pair(
-        lambda a, b: same_person(a, b, config), paper[c.APPLICANT_NAME], pi, electronic[c.APPLICANT_NAME], ei
+        lambda a, b: same_person(a, b, config),
+        paper[c.APPLICANT_NAME],
+        pi,
+        electronic[c.APPLICANT_NAME],
+        ei,
+        equal_agrees=config.applicant_threshold <= 100,
     )
     text_finding(
         c.APPLICANT_MISMATCH, ~same_person_, c.APPLICANT_NAME, "Người nộp khác nhau (không phải lỗi chính tả)"
@@ -235,8 +259,7 @@ def same_person(a: pd.Series, b: pd.Series, config: ReconcileConfig) -> np.ndarr
     """Same person when the folded names are close in any word order (`applicant_threshold`) and
     each given name is close to a word of the other name (`applicant_given_name_threshold`), so
     'Nguyễn Văn An' and 'Nguyễn Văn Bình' are two people. A blank name on either side agrees."""
-    a, b = a.reset_index(drop=True), b.reset_index(drop=True)
-    na, nb = name_keys(a), name_keys(b)
+    na, nb = _name_keys_of_both(a, b)
     ka, kb = na.key, nb.key
     missing = (ka.isna() | kb.isna()).to_numpy()
     fa, fb = na.folded.fillna(""), nb.folded.fillna("")
@@ -261,3 +284,18 @@ def same_person(a: pd.Series, b: pd.Series, config: ReconcileConfig) -> np.ndarr
             config.applicant_given_name_threshold,
         )
     return np.asarray(missing | close, dtype=bool)
+
+
+def _name_keys_of_both(a: pd.Series, b: pd.Series) -> tuple[NameKeys, NameKeys]:
+    """`name_keys` of each side (index reset), in one pass over the distinct names of both: most
+    names are typed alike on both sides, and each is folded once."""
+    keys = name_keys(pd.concat([a, b], ignore_index=True))
+
+    def part(values: pd.Series, start: int, stop: int) -> pd.Series:
+        return values.iloc[start:stop].reset_index(drop=True)
+
+    n, m = len(a), len(a) + len(b)
+    return (
+        NameKeys(part(keys.folded, 0, n), part(keys.key, 0, n), part(keys.given, 0, n)),
+        NameKeys(part(keys.folded, n, m), part(keys.key, n, m), part(keys.given, n, m)),
+    )
