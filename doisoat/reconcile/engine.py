@@ -147,51 +147,11 @@ def reconcile(
     dups_p = matching.written_twice(
         p_valid, matching.unlinked_duplicates(dups_p, links[matching.P_IDX].to_numpy()), config
     )
-    findings = [
-        _duplicates(p_valid, dups_p, c.DUPLICATE_PAPER, c.PAPER_REF),
-        _duplicates(e_valid, dups_e, c.DUPLICATE_ELECTRONIC, c.ELECTRONIC_REF),
-    ]
     log.info("linked %d pairs: %s", len(links), links[c.METHOD].value_counts().to_dict())
-    findings.append(compare.compare_pairs(p_valid, e_valid, links, period, calendar, config))
-
-    unmatched_p = np.ones(len(p_valid), dtype=bool)
-    unmatched_p[links[matching.P_IDX].to_numpy()] = False
-    unmatched_p[dups_p["idx"].to_numpy()] = False
-    unmatched_e = np.ones(len(e_valid), dtype=bool)
-    unmatched_e[links[matching.E_IDX].to_numpy()] = False
-    unmatched_e[dups_e["idx"].to_numpy()] = False
-    findings.append(_missing(p_valid[unmatched_p], c.MISSING_ELECTRONIC, c.PAPER_REF))
-    findings.append(_missing(e_valid[unmatched_e], c.MISSING_PAPER, c.ELECTRONIC_REF))
-    findings.append(_invalid(quarantine))
-
-    mismatches = (
-        pd.concat([f for f in findings if len(f)], ignore_index=True)
-        if any(len(f) for f in findings)
-        else mm.empty_mismatches()
-    )
-    mismatches = mismatches[c.MISMATCH_COLUMNS].sort_values(
-        [c.MISMATCH_TYPE, c.UNIT_CODE, c.PAPER_REF, c.ELECTRONIC_REF, c.MISMATCH_FIELD],
-        na_position="last",
-        ignore_index=True,
-    )
-    pi, ei = links[matching.P_IDX].to_numpy(), links[matching.E_IDX].to_numpy()
-    e_code = e_valid[CODE_KEY].astype("string").take(ei).reset_index(drop=True)
-    p_code = p_valid[CODE_KEY].astype("string").take(pi).reset_index(drop=True)
-    matches = pd.DataFrame(
-        {
-            c.PAPER_REF: _taken(p_valid[c.REF], pi),
-            c.ELECTRONIC_REF: _taken(e_valid[c.REF], ei),
-            c.METHOD: _taken(links[c.METHOD]),
-            c.SCORE: links[c.SCORE].to_numpy(),
-            c.UNIT_CODE: _taken(p_valid[c.UNIT_CODE], pi),
-            c.DOSSIER_CODE: e_code.fillna(p_code),
-            **{col: _taken(links[col]) for col in links.columns if col not in matching.LINK_COLUMNS},
-        }
-    )
-    matches = matches.sort_values([c.PAPER_REF], ignore_index=True)
-    match_rows = (p_rows[pi], e_rows[ei])  # each link's rows in `paper` and `electronic`
+    mismatches = _findings(p_valid, e_valid, quarantine, links, dups_p, dups_e, period, calendar, config)
+    matches, match_rows = _matches(p_valid, e_valid, links, p_rows, e_rows)
     # the working copies are done with: free them before the counts (the run's memory peak)
-    del p_valid, e_valid, links, findings
+    del p_valid, e_valid, links
     summary = aggregates.summarise(paper, electronic, period)
     return ReconcileResult(
         period=period,
@@ -202,14 +162,91 @@ def reconcile(
     )
 
 
+def _findings(
+    p_valid: pd.DataFrame,
+    e_valid: pd.DataFrame,
+    quarantine: pd.DataFrame,
+    links: pd.DataFrame,
+    dups_p: pd.DataFrame,
+    dups_e: pd.DataFrame,
+    period: Period,
+    calendar: WorkingCalendar,
+    config: ReconcileConfig,
+) -> pd.DataFrame:
+    """Every finding (schema.MISMATCH_COLUMNS), sorted by type, office, refs and field: the
+    duplicates, the linked pairs' field mismatches, the rows left unlinked, the quarantined rows."""
+    findings = [
+        _duplicates(p_valid, dups_p, c.DUPLICATE_PAPER, c.PAPER_REF),
+        _duplicates(e_valid, dups_e, c.DUPLICATE_ELECTRONIC, c.ELECTRONIC_REF),
+        compare.compare_pairs(p_valid, e_valid, links, period, calendar, config),
+    ]
+    unmatched_p = np.ones(len(p_valid), dtype=bool)
+    unmatched_p[links[matching.P_IDX].to_numpy()] = False
+    unmatched_p[dups_p["idx"].to_numpy()] = False
+    unmatched_e = np.ones(len(e_valid), dtype=bool)
+    unmatched_e[links[matching.E_IDX].to_numpy()] = False
+    unmatched_e[dups_e["idx"].to_numpy()] = False
+    findings.append(_missing(p_valid[unmatched_p], c.MISSING_ELECTRONIC, c.PAPER_REF))
+    findings.append(_missing(e_valid[unmatched_e], c.MISSING_PAPER, c.ELECTRONIC_REF))
+    findings.append(_invalid(quarantine))
+    mismatches = (
+        pd.concat([f for f in findings if len(f)], ignore_index=True)
+        if any(len(f) for f in findings)
+        else mm.empty_mismatches()
+    )
+    return mismatches[c.MISMATCH_COLUMNS].sort_values(
+        [c.MISMATCH_TYPE, c.UNIT_CODE, c.PAPER_REF, c.ELECTRONIC_REF, c.MISMATCH_FIELD],
+        na_position="last",
+        ignore_index=True,
+    )
+
+
+def _matches(
+    p_valid: pd.DataFrame, e_valid: pd.DataFrame, links: pd.DataFrame, p_rows: np.ndarray, e_rows: np.ndarray
+) -> tuple[pd.DataFrame, tuple[np.ndarray, np.ndarray]]:
+    """The matches frame (schema.MATCH_COLUMNS, office, code, the links' evidence) sorted by paper
+    ref, and each match's rows in `paper` and `electronic` (`p_rows` / `e_rows`: the working rows'
+    rows there). The order is found by sorting the paper refs alone, as the frame's sort would;
+    every other column is then taken once, in that order."""
+    pi, ei = links[matching.P_IDX].to_numpy(), links[matching.E_IDX].to_numpy()
+    refs = pd.DataFrame({c.PAPER_REF: _taken(p_valid[c.REF], pi)})
+    order = refs.sort_values([c.PAPER_REF]).index.to_numpy()
+    pi, ei = pi[order], ei[order]
+    e_code = pd.Series(e_valid[CODE_KEY].astype("string").array.take(ei))
+    p_code = pd.Series(p_valid[CODE_KEY].astype("string").array.take(pi))
+    matches = pd.DataFrame(
+        {
+            c.PAPER_REF: _taken(p_valid[c.REF], pi),
+            c.ELECTRONIC_REF: _taken(e_valid[c.REF], ei),
+            c.METHOD: _taken(links[c.METHOD], order),
+            c.SCORE: links[c.SCORE].to_numpy()[order],
+            c.UNIT_CODE: _taken(p_valid[c.UNIT_CODE], pi),
+            c.DOSSIER_CODE: e_code.fillna(p_code),
+            **{col: _taken(links[col], order) for col in links.columns if col not in matching.LINK_COLUMNS},
+        }
+    )
+    return matches, (p_rows[pi], e_rows[ei])
+
+
 def _taken(values: pd.Series, rows: np.ndarray | None = None) -> object:
     """The values (at `rows`, all by default) as `values.to_numpy()[rows]` would be stored in a new
     frame (strings as the default `str` dtype), but by an Arrow take when they are Arrow strings
-    already: no Python string object per row. (No rows: an empty object array, as before.)"""
-    if isinstance(values.dtype, pd.StringDtype) and len(values if rows is None else rows):
+    already or categories of strings (the working copies' offices): no Python string object per
+    row. (No rows: an empty object array, as before.)"""
+    n = len(values if rows is None else rows)
+    if isinstance(values.dtype, pd.StringDtype) and n:
         strings = values.astype("str").array
         return strings if rows is None else strings.take(rows)
+    if isinstance(values.dtype, pd.CategoricalDtype) and n and _all_strings(values.cat.categories):
+        codes = values.cat.codes.to_numpy()
+        names = pd.array(values.cat.categories.astype("str"), dtype="str")
+        return names.take(codes if rows is None else codes[rows], allow_fill=True)  # code -1: missing
     return values.to_numpy() if rows is None else values.to_numpy()[rows]
+
+
+def _all_strings(categories: pd.Index) -> bool:
+    """Categories a frame would store as `str` (strings only), not as numbers or objects."""
+    return isinstance(categories.dtype, pd.StringDtype) or pd.api.types.infer_dtype(categories) == "string"
 
 
 def _missing(rows: pd.DataFrame, mismatch_type: str, ref_column: str) -> pd.DataFrame:
@@ -230,7 +267,7 @@ def _duplicates(
     records: pd.DataFrame, dups: pd.DataFrame, mismatch_type: str, ref_column: str
 ) -> pd.DataFrame:
     rows = records.iloc[dups["idx"].to_numpy()]
-    first_refs = records[c.REF].to_numpy()[dups[matching.FIRST_IDX].to_numpy()]
+    first_refs = records[c.REF].take(dups[matching.FIRST_IDX].to_numpy()).to_numpy()
     code = code_key(rows)
     return mm.build(
         mismatch_type,
