@@ -63,12 +63,9 @@ def per_distinct_pair(
     a_rows: np.ndarray,
     b: pd.Series,
     b_rows: np.ndarray,
-    equal_agrees: bool = False,
 ) -> np.ndarray:
     """`test(a[a_rows], b[b_rows])` (an elementwise boolean test), evaluated once per distinct pair
-    of values: a million linked pairs hold tens of thousands of distinct (name, name) pairs.
-    `equal_agrees`: the test is true whenever both values are the same string, so such pairs (a
-    fifth of the names, most procedures) are not tested."""
+    of values: a million linked pairs hold tens of thousands of distinct (name, name) pairs."""
     # numbered by `keys.distinct`: a categorical column (the working copies' names and
     # procedures) from its integer codes, without a string per row
     ca, ua = distinct(a)
@@ -78,13 +75,7 @@ def per_distinct_pair(
     codes, pairs = pd.factorize(pair)
     va = pd.Series(ua, dtype="string").reindex(pairs // width - 1).reset_index(drop=True)
     vb = pd.Series(ub, dtype="string").reindex(pairs % width - 1).reset_index(drop=True)
-    agrees = np.ones(len(pairs), dtype=bool)
-    tested = ~(va == vb).fillna(False).to_numpy(dtype=bool) if equal_agrees else agrees.copy()
-    if tested.any():
-        agrees[tested] = np.asarray(
-            test(va[tested].reset_index(drop=True), vb[tested].reset_index(drop=True)), dtype=bool
-        )
-    return agrees[codes]
+    return np.asarray(test(va, vb), dtype=bool)[codes]
 
 
 def compare_pairs(
@@ -215,25 +206,18 @@ def compare_pairs(
                 )
             )
 
-    # a score is at most 100: above that, not even the same name agrees
     same_proc = per_distinct_pair(
         lambda a, b: _same_procedure(a, b, config.procedure_threshold),
         paper[c.PROCEDURE_NAME],
         pi,
         electronic[c.PROCEDURE_NAME],
         ei,
-        equal_agrees=config.procedure_threshold <= 100,
     )
     text_finding(
         c.PROCEDURE_MISMATCH, ~same_proc, c.PROCEDURE_NAME, "Tên thủ tục khác nhau giữa sổ giấy và phần mềm"
     )
     same_person_ = per_distinct_pair(
-        lambda a, b: same_person(a, b, config),
-        paper[c.APPLICANT_NAME],
-        pi,
-        electronic[c.APPLICANT_NAME],
-        ei,
-        equal_agrees=config.applicant_threshold <= 100,
+        lambda a, b: same_person(a, b, config), paper[c.APPLICANT_NAME], pi, electronic[c.APPLICANT_NAME], ei
     )
     text_finding(
         c.APPLICANT_MISMATCH, ~same_person_, c.APPLICANT_NAME, "Người nộp khác nhau (không phải lỗi chính tả)"
