@@ -111,7 +111,7 @@ class _Codes:
         def recode(codes: np.ndarray, labels: pd.Series) -> np.ndarray:
             to = np.append(vocab.get_indexer(labels), -1)
             to = np.where(to >= 0, to, na)
-            return to[np.where((codes >= 0) & (codes < len(labels)), codes, len(labels))]
+            return to[np.minimum(codes, len(labels))]  # -1 takes the last slot: NA, as past the end
 
         labels = pd.concat([pd.Series(vocab, dtype="string"), pd.Series([pd.NA], dtype="string")])
         return cls(recode(p_codes, pl), recode(e_codes, el), labels.reset_index(drop=True))
@@ -232,12 +232,9 @@ def _finding_rows(
     return has_p, np.where(has_p, p_pos, -1), np.where(has_p, -1, e_pos), kind, records
 
 
-def _group_key(
-    level: np.ndarray, unit: np.ndarray | None, value: np.ndarray, n_unit: int, n_value: int
-) -> np.ndarray:
-    """One integer per (level, office, value) code triple; office None: all offices in one."""
-    office = 0 if unit is None else unit
-    return (level.astype("int64") * n_unit + office) * n_value + value
+def _office_key(level: np.ndarray, unit: np.ndarray, n_unit: int) -> np.ndarray:
+    """One integer per (level, office) code pair."""
+    return level.astype("int64") * n_unit + unit
 
 
 def breakdown(
@@ -255,7 +252,8 @@ def breakdown(
     paper_received: the share of paper dossiers found in the software; NaN without paper rows)
     and one count column per mismatch type (schema.MISMATCH_TYPES). A value group exists when a
     row of either side has it; findings count where their paper row (else electronic row) is.
-    Every key is an integer code (`_Codes`), each count one `np.bincount`. `match_rows`: the
+    Every key is an integer code (`_Codes`), each count one `np.bincount` per (level, office,
+    value), the level totals summed from those. `match_rows`: the
     (paper, electronic) rows of each link when the caller knows them (the engine does; any order),
     else they are found by the refs of `matches` (refs name one row each).
     """
@@ -271,39 +269,54 @@ def breakdown(
             paper, electronic, matches, mismatches
         )
     keys = _keys(paper, electronic, matches, link, match_records)
-    sums = {
-        c.PAPER_OVERDUE: tl.paper_overdue(paper).to_numpy(dtype=bool).astype("float64"),
-        c.ELECTRONIC_OVERDUE: (
-            tl.electronic_overdue(electronic, period.end).to_numpy(dtype=bool).astype("float64")
-        ),
-    }
-    matched = (link >= 0).astype("float64")
+    overdue_p = tl.paper_overdue(paper).to_numpy(dtype=bool)
+    overdue_e = tl.electronic_overdue(electronic, period.end).to_numpy(dtype=bool)
+    matched = link >= 0
 
     def of_findings(codes: _Codes) -> np.ndarray:
         """The code of each finding's row (NA when its ref is not found)."""
         na = len(codes.labels) - 1
-        p = np.append(codes.paper, na)[np.where(f_paper >= 0, f_paper, len(codes.paper))]
-        e = np.append(codes.electronic, na)[np.where(f_electronic >= 0, f_electronic, len(codes.electronic))]
-        return np.where(has_p, p, e)
+
+        def at(side: np.ndarray, rows: np.ndarray) -> np.ndarray:
+            found = rows >= 0
+            out = np.full(len(rows), na, dtype="int64")
+            out[found] = side[rows[found]]
+            return out
+
+        return np.where(has_p, at(codes.paper, f_paper), at(codes.electronic, f_electronic))
 
     level, unit = keys[c.LEVEL], keys[c.UNIT_CODE]
+    n_level, n_unit = len(level.labels), len(unit.labels)
+    # each row's (level, office) as one number; a dimension's value is then appended to it
+    office_p = _office_key(level.paper, unit.paper, n_unit)
+    office_e = _office_key(level.electronic, unit.electronic, n_unit)
+    office_f = _office_key(of_findings(level), of_findings(unit), n_unit)
     frames = []
     for dimension in DIMENSIONS:
         dim = keys[dimension]
         n_dim = len(dim.labels)
+        size = n_level * n_unit * n_dim
+        kp, ke = office_p * n_dim + dim.paper, office_e * n_dim + dim.electronic
+        kf = office_f * n_dim + of_findings(dim)
+        # counted per (level, office, value); the level totals are these summed over the offices
+        per_office = {
+            c.PAPER_RECEIVED: np.bincount(kp, minlength=size),
+            c.ELECTRONIC_RECEIVED: np.bincount(ke, minlength=size),
+            c.PAPER_OVERDUE: np.bincount(kp[overdue_p], minlength=size),
+            c.ELECTRONIC_OVERDUE: np.bincount(ke[overdue_e], minlength=size),
+            PAPER_MATCHED: np.bincount(kp[matched], minlength=size),
+            **{t: np.bincount(kf[kind == k], minlength=size) for k, t in enumerate(c.MISMATCH_TYPES)},
+        }
         for total in (True, False):
-            n_unit = 1 if total else len(unit.labels)
-            size = len(level.labels) * n_unit * n_dim
-            kp = _group_key(level.paper, None if total else unit.paper, dim.paper, n_unit, n_dim)
-            ke = _group_key(
-                level.electronic, None if total else unit.electronic, dim.electronic, n_unit, n_dim
-            )
-            p_rows = np.bincount(kp, minlength=size)
-            e_rows = np.bincount(ke, minlength=size)
-            present = np.flatnonzero((p_rows + e_rows) > 0)
-            lv, rest = np.divmod(present, n_unit * n_dim)
+            n_office = 1 if total else n_unit
+            grid = {
+                name: counts.reshape(n_level, n_unit, n_dim).sum(axis=1).ravel() if total else counts
+                for name, counts in per_office.items()
+            }
+            present = np.flatnonzero((grid[c.PAPER_RECEIVED] + grid[c.ELECTRONIC_RECEIVED]) > 0)
+            lv, rest = np.divmod(present, n_office * n_dim)
             un, dv = np.divmod(rest, n_dim)
-            counts = {
+            labels = {
                 c.DIMENSION: pd.Series([dimension] * len(present), dtype="str"),
                 c.DIMENSION_VALUE: dim.labels.take(dv).reset_index(drop=True),
                 c.LEVEL: level.labels.take(lv).reset_index(drop=True),
@@ -312,18 +325,8 @@ def breakdown(
                     if total
                     else unit.labels.take(un).reset_index(drop=True)
                 ),
-                c.PAPER_RECEIVED: p_rows[present],
-                c.ELECTRONIC_RECEIVED: e_rows[present],
-                c.PAPER_OVERDUE: np.bincount(kp, sums[c.PAPER_OVERDUE], size)[present],
-                c.ELECTRONIC_OVERDUE: np.bincount(ke, sums[c.ELECTRONIC_OVERDUE], size)[present],
-                PAPER_MATCHED: np.bincount(kp, matched, size)[present],
             }
-            kf = _group_key(
-                of_findings(level), None if total else of_findings(unit), of_findings(dim), n_unit, n_dim
-            )
-            for t, mismatch_type in enumerate(c.MISMATCH_TYPES):
-                counts[mismatch_type] = np.bincount(kf[kind == t], minlength=size)[present]
-            frames.append(pd.DataFrame(counts))
+            frames.append(pd.DataFrame({**labels, **{name: v[present] for name, v in grid.items()}}))
     out = pd.concat(frames, ignore_index=True)
     numbers = [*c.BREAKDOWN_COLUMNS[4:], PAPER_MATCHED, *c.MISMATCH_TYPES]
     out[numbers] = out[numbers].round().astype("int64")
