@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from doisoat import schema as c
 
@@ -17,7 +19,23 @@ def mismatch_ids(mismatch_type: pd.Series, identity: pd.Series) -> pd.Series:
     """
     text = mismatch_type.astype("string") + "|" + identity.astype("string")
     h = pd.util.hash_pandas_object(text, index=False, hash_key=_HASH_KEY.ljust(16)[:16])
-    return pd.Series(["M" + format(int(v), "016x") for v in h.to_numpy()], index=text.index, dtype="string")
+    return pd.Series(_hex_ids(h.to_numpy(dtype="uint64")), index=text.index, dtype="string")
+
+
+_HEX = np.frombuffer(b"0123456789abcdef", dtype=np.uint8)
+_NIBBLES = np.arange(60, -4, -4, dtype=np.uint64)  # the shifts of a 64-bit number's 16 hex digits
+
+
+def _hex_ids(hashes: np.ndarray) -> pd.arrays.ArrowStringArray:
+    """'M' + the 16 lower-case hex digits of each hash (`"M" + format(h, "016x")`), written as
+    one byte buffer handed to Arrow: no Python string per finding."""
+    n = len(hashes)
+    text = np.empty((n, 17), dtype=np.uint8)
+    text[:, 0] = ord("M")
+    text[:, 1:] = _HEX[(hashes[:, None] >> _NIBBLES) & np.uint64(15)]
+    offsets = np.arange(0, 17 * (n + 1), 17, dtype=np.int64)
+    ids = pa.LargeStringArray.from_buffers(n, pa.py_buffer(offsets), pa.py_buffer(text.tobytes()))
+    return pd.arrays.ArrowStringArray(ids)
 
 
 def empty_mismatches() -> pd.DataFrame:
@@ -46,7 +64,7 @@ def build(
             return pd.Series([pd.NA] * n, dtype="string")
         if isinstance(values, str):
             return pd.Series([values] * n, dtype="string")
-        return pd.Series(values.to_numpy(), dtype="string")
+        return pd.Series(values.astype("string").array)  # (Arrow strings: no Python string per row)
 
     types = pd.Series([mismatch_type] * n, dtype="string")
     ident = pd.Series(identity.to_numpy(), dtype="string")
@@ -69,7 +87,5 @@ def build(
 
 def identity_of(unit_code: pd.Series, dossier_code: pd.Series, ref: pd.Series) -> pd.Series:
     """Office + normalised code where a code exists, else the row's ref."""
-    u = pd.Series(unit_code.to_numpy(), dtype="string")
-    d = pd.Series(dossier_code.to_numpy(), dtype="string")
-    r = pd.Series(ref.to_numpy(), dtype="string")
+    u, d, r = (pd.Series(values.astype("string").array) for values in (unit_code, dossier_code, ref))
     return (u + "|" + d).fillna("ref|" + r)

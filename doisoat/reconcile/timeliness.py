@@ -33,7 +33,7 @@ def electronic_overdue(electronic: pd.DataFrame, period_end: dt.date) -> pd.Seri
 def day_month_year(dates: pd.Series) -> pd.Series:
     """'05/03/2019' (NA where no date), written once per distinct date: strftime is a Python call
     per value, and a period holds a few hundred dates."""
-    days = pd.Series(pd.to_datetime(dates))
+    days = pd.Series(dates if pd.api.types.is_datetime64_dtype(dates) else pd.to_datetime(dates))
     codes, uniques = pd.factorize(days, use_na_sentinel=True)
     texts = pd.Series(pd.Series(uniques, dtype=days.dtype).dt.strftime("%d/%m/%Y"), dtype="string")
     return pd.Series(texts.array.take(codes, allow_fill=True), index=days.index, dtype="string")
