@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 import pyarrow as pa
@@ -17,10 +19,16 @@ LEVEL_NAMES_VI = {c.LEVEL_CITY: "Cấp thành phố, huyện", c.LEVEL_WARD: "C�
 
 
 def offices_of(paper: pd.DataFrame, electronic: pd.DataFrame) -> pd.DataFrame:
-    """Every office seen on either side: code, name, level (first name seen wins)."""
+    """Every office seen on either side: code, name, level (first name seen wins). Each side's
+    first row per office is found first: a few hundred rows are concatenated, not two million."""
     cols = [c.UNIT_CODE, c.UNIT_NAME, c.LEVEL]
-    both = pd.concat([paper[cols], electronic[cols]], ignore_index=True)
-    return both.dropna(subset=[c.UNIT_CODE]).drop_duplicates(c.UNIT_CODE).reset_index(drop=True)
+
+    def first_rows(records: pd.DataFrame) -> pd.DataFrame:
+        code = records[c.UNIT_CODE]
+        return records.loc[(code.notna() & ~code.duplicated()).to_numpy(dtype=bool), cols]
+
+    both = pd.concat([first_rows(paper), first_rows(electronic)], ignore_index=True)
+    return both.drop_duplicates(c.UNIT_CODE).reset_index(drop=True)
 
 
 def _counts(paper: pd.DataFrame, electronic: pd.DataFrame, period: Period, keys: list[str]) -> pd.DataFrame:
@@ -110,7 +118,7 @@ class _Codes:
 
         def recode(codes: np.ndarray, labels: pd.Series) -> np.ndarray:
             to = np.append(vocab.get_indexer(labels), -1)
-            to = np.where(to >= 0, to, na)
+            to = np.where(to >= 0, to, na).astype("int32")  # codes kept while the findings are found
             return to[np.minimum(codes, len(labels))]  # -1 takes the last slot: NA, as past the end
 
         labels = pd.concat([pd.Series(vocab, dtype="string"), pd.Series([pd.NA], dtype="string")])
@@ -165,22 +173,24 @@ def _first_positions(refs: pd.Series, wanted: pd.Series) -> np.ndarray:
     return first_row[np.asarray(own, dtype="int64")]
 
 
-def _keys(
-    paper: pd.DataFrame,
-    electronic: pd.DataFrame,
-    matches: pd.DataFrame | None,
-    link: np.ndarray,
-    match_records: np.ndarray,
-) -> dict[str, _Codes]:
-    """Level, office and every dimension of every row, as shared integer codes (a paper row takes
-    its channel from the record it is linked to; field and procedure come from the reference
-    procedure when the name resolves). `link`: each paper row's position in `matches`, or -1;
-    `match_records`: each match's electronic row, or -1."""
+@dataclass(frozen=True)
+class RowCodes:
+    """What the breakdown reads of the rows before any link is known (`row_codes`): level, office
+    and every dimension as shared codes, except the paper rows' channel (they take their linked
+    record's); the records' channels; each row's overdue flag."""
+
+    keys: dict[str, _Codes]
+    e_channel: np.ndarray
+    e_channel_labels: np.ndarray
+    overdue_p: np.ndarray
+    overdue_e: np.ndarray
+
+
+def row_codes(paper: pd.DataFrame, electronic: pd.DataFrame, period: Period) -> RowCodes:
+    """The breakdown's codes of the rows (field and procedure from the reference procedure when
+    the name resolves): the bulk of its work, and independent of the links and findings (the
+    engine works it out on a second thread meanwhile; its hashing is Arrow's, out of the GIL)."""
     e_channel, e_channel_labels = pd.factorize(electronic[c.CHANNEL].astype("string"), use_na_sentinel=True)
-    p_channel = np.full(len(paper), -1, dtype="int64")
-    if matches is not None and len(matches) > 0:
-        record = np.append(match_records, -1)[np.where(link >= 0, link, len(match_records))]
-        p_channel = np.where(record >= 0, e_channel[np.maximum(record, 0)], -1)
     p_proc, p_fields, p_labels = _procedure_codes(paper[c.PROCEDURE_NAME])
     e_proc, e_ref_fields, e_labels = _procedure_codes(electronic[c.PROCEDURE_NAME])
     # the software's own field where it states one, else the reference procedure's
@@ -189,7 +199,7 @@ def _keys(
     p_month, p_months = _month_codes(paper[c.RECEIVED_AT])
     e_month, e_months = _month_codes(electronic[c.RECEIVED_AT])
     office = _Codes.of(paper[c.UNIT_CODE], electronic[c.UNIT_CODE])
-    return {
+    keys = {
         c.LEVEL: _Codes.of(paper[c.LEVEL], electronic[c.LEVEL]),
         c.UNIT_CODE: office,
         "office": office,
@@ -200,9 +210,27 @@ def _keys(
             np.concatenate([np.asarray(e_field_labels, dtype=object), e_ref_fields]),
         ),
         "procedure": _Codes.merge(p_proc, p_labels, e_proc, e_labels),
-        "channel": _Codes.merge(p_channel, e_channel_labels, e_channel, e_channel_labels),
         "month": _Codes.merge(p_month, p_months, e_month, e_months),
     }
+    return RowCodes(
+        keys,
+        e_channel,
+        np.asarray(e_channel_labels, dtype=object),
+        tl.paper_overdue(paper).to_numpy(dtype=bool),
+        tl.electronic_overdue(electronic, period.end).to_numpy(dtype=bool),
+    )
+
+
+def _keys(rows: RowCodes, link: np.ndarray, match_records: np.ndarray) -> dict[str, _Codes]:
+    """Every key of `rows`, and the channel: a paper row takes its linked record's. `link`: each
+    paper row's position in the matches, or -1; `match_records`: each match's electronic row, or
+    -1."""
+    p_channel = np.full(len(link), -1, dtype="int64")
+    if len(match_records):
+        record = np.append(match_records, -1)[np.where(link >= 0, link, len(match_records))]
+        p_channel = np.where(record >= 0, rows.e_channel[np.maximum(record, 0)], -1)
+    channel = _Codes.merge(p_channel, rows.e_channel_labels, rows.e_channel, rows.e_channel_labels)
+    return {**rows.keys, "channel": channel}
 
 
 def _finding_rows(
@@ -244,6 +272,7 @@ def breakdown(
     matches: pd.DataFrame | None = None,
     mismatches: pd.DataFrame | None = None,
     match_rows: tuple[np.ndarray, np.ndarray] | None = None,
+    rows: RowCodes | None = None,
 ) -> pd.DataFrame:
     """Counts per office and dimension value (office, field, procedure, channel, month), and the
     same per level (unit_code '*').
@@ -255,7 +284,8 @@ def breakdown(
     Every key is an integer code (`_Codes`), each count one `np.bincount` per (level, office,
     value), the level totals summed from those. `match_rows`: the
     (paper, electronic) rows of each link when the caller knows them (the engine does; any order),
-    else they are found by the refs of `matches` (refs name one row each).
+    else they are found by the refs of `matches` (refs name one row each). `rows`: `row_codes`
+    of `paper` and `electronic` when already worked out.
     """
     link = np.full(len(paper), -1, dtype="int64")
     if match_rows is not None:
@@ -268,10 +298,9 @@ def breakdown(
         has_p, f_paper, f_electronic, kind, match_records = _finding_rows(
             paper, electronic, matches, mismatches
         )
-    keys = _keys(paper, electronic, matches, link, match_records)
-    overdue_p = tl.paper_overdue(paper).to_numpy(dtype=bool)
-    overdue_e = tl.electronic_overdue(electronic, period.end).to_numpy(dtype=bool)
-    matched = link >= 0
+    rows = row_codes(paper, electronic, period) if rows is None else rows
+    keys = _keys(rows, link, match_records)
+    overdue_p, overdue_e, matched = rows.overdue_p, rows.overdue_e, link >= 0
 
     def of_findings(codes: _Codes) -> np.ndarray:
         """The code of each finding's row (NA when its ref is not found)."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import pandas as pd
@@ -148,17 +149,21 @@ def reconcile(
         p_valid, matching.unlinked_duplicates(dups_p, links[matching.P_IDX].to_numpy()), config
     )
     log.info("linked %d pairs: %s", len(links), links[c.METHOD].value_counts().to_dict())
-    mismatches = _findings(p_valid, e_valid, quarantine, links, dups_p, dups_e, period, calendar, config)
-    matches, match_rows = _matches(p_valid, e_valid, links, p_rows, e_rows)
-    # the working copies are done with: free them before the counts (the run's memory peak)
-    del p_valid, e_valid, links
-    summary = aggregates.summarise(paper, electronic, period)
+    # the counts read only the rows read, not the links: a second thread works them out while
+    # this one compares (Arrow's hashing there runs outside the GIL; the text work here holds it)
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="counts") as counts:
+        summary = counts.submit(aggregates.summarise, paper, electronic, period)
+        row_codes = counts.submit(aggregates.row_codes, paper, electronic, period)
+        mismatches = _findings(p_valid, e_valid, quarantine, links, dups_p, dups_e, period, calendar, config)
+        matches, match_rows = _matches(p_valid, e_valid, links, p_rows, e_rows)
+        # the working copies are done with: free them before the counts
+        del p_valid, e_valid, links
+        breakdown = aggregates.breakdown(
+            paper, electronic, period, matches, mismatches, match_rows, row_codes.result()
+        )
+        summary_ = summary.result()
     return ReconcileResult(
-        period=period,
-        matches=matches,
-        mismatches=mismatches,
-        summary=summary,
-        breakdown=aggregates.breakdown(paper, electronic, period, matches, mismatches, match_rows),
+        period=period, matches=matches, mismatches=mismatches, summary=summary_, breakdown=breakdown
     )
 
 
