@@ -238,14 +238,15 @@ def _taken(values: pd.Series, rows: np.ndarray | None = None) -> object:
     frame (strings as the default `str` dtype), but by an Arrow take when they are Arrow strings
     already or categories of strings (the working copies' offices): no Python string object per
     row. (No rows: an empty object array, as before.)"""
-    n = len(values if rows is None else rows)
-    if isinstance(values.dtype, pd.StringDtype) and n:
+    if isinstance(values.dtype, pd.StringDtype) and len(values if rows is None else rows):
         strings = values.astype("str").array
         return strings if rows is None else strings.take(rows)
-    if isinstance(values.dtype, pd.CategoricalDtype) and n and _all_strings(values.cat.categories):
+    if isinstance(values.dtype, pd.CategoricalDtype) and _all_strings(values.cat.categories):
         codes = values.cat.codes.to_numpy()
-        names = pd.array(values.cat.categories.astype("str"), dtype="str")
-        return names.take(codes if rows is None else codes[rows], allow_fill=True)  # code -1: missing
+        codes = codes if rows is None else codes[rows]
+        if (codes >= 0).any():  # (all missing: a frame would store objects)
+            names = pd.array(values.cat.categories.astype("str"), dtype="str")
+            return names.take(codes, allow_fill=True)  # code -1: missing
     return values.to_numpy() if rows is None else values.to_numpy()[rows]
 
 
