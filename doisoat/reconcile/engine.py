@@ -11,8 +11,9 @@ from doisoat import schema as c
 from doisoat.reconcile import aggregates, compare, matching
 from doisoat.reconcile import mismatches as mm
 from doisoat.reconcile.calendar import WorkingCalendar, calendar_covering
+from doisoat.reconcile.codes import shared_codes
 from doisoat.reconcile.config import ReconcileConfig
-from doisoat.reconcile.keys import CODE_KEY, code_key, normalise_code
+from doisoat.reconcile.keys import CODE_KEY, code_key
 from doisoat.reconcile.result import Period, ReconcileResult
 
 log = logging.getLogger(__name__)
@@ -136,14 +137,18 @@ def reconcile(
     p_valid = canonical_order(paper, PAPER_LINEAGE, columns=WORKING_COLUMNS, rows=p_rows)
     e_valid = canonical_order(electronic, ELECTRONIC_LINEAGE, columns=WORKING_COLUMNS, rows=e_rows)
 
-    p_valid[CODE_KEY] = normalise_code(p_valid[c.DOSSIER_CODE])
-    e_valid[CODE_KEY] = normalise_code(e_valid[c.DOSSIER_CODE])
-    dups_p = matching.find_duplicates(p_valid, config)
-    dups_e = matching.find_duplicates(e_valid, config)
+    # the code keys of both sides, worked out once per distinct code and numbered across the sides
+    p_codes, e_codes = shared_codes(p_valid[c.DOSSIER_CODE], e_valid[c.DOSSIER_CODE])
+    p_valid[CODE_KEY] = p_codes.key  # normalise_code of the dossier code
+    e_valid[CODE_KEY] = e_codes.key
+    dups_p = matching.find_duplicates(p_valid, config, p_codes.key_id)
+    dups_e = matching.find_duplicates(e_valid, config, e_codes.key_id)
     # every row of a repeated paper code goes to the fuzzy pass, where the evidence (time of day,
     # dates) decides which one is the record's; a row that finds another record had a copied code
     group_p = np.union1d(dups_p["idx"].to_numpy(), dups_p[matching.FIRST_IDX].to_numpy())
-    links = matching.link(p_valid, e_valid, calendar, config, group_p, dups_e["idx"].to_numpy())
+    links = matching.link(
+        p_valid, e_valid, calendar, config, group_p, dups_e["idx"].to_numpy(), codes=(p_codes, e_codes)
+    )
     dups_p = matching.written_twice(
         p_valid, matching.unlinked_duplicates(dups_p, links[matching.P_IDX].to_numpy()), config
     )

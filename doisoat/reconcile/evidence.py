@@ -42,8 +42,9 @@ from rapidfuzz.distance import OSA, Levenshtein
 from doisoat import schema as c
 from doisoat.reconcile import keys
 from doisoat.reconcile.calendar import WorkingCalendar
+from doisoat.reconcile.codes import SideCodes, shared_codes
 from doisoat.reconcile.config import ReconcileConfig
-from doisoat.reconcile.keys import basic_code, code_key, distinct_name_keys
+from doisoat.reconcile.keys import distinct_name_keys
 from doisoat.reconcile.procedures import procedure_key
 from doisoat.reconcile.workdays import workday_numbers
 
@@ -67,8 +68,8 @@ class Features:
     """Comparison keys of one side's rows, computed once (positions as in the frame)."""
 
     office: np.ndarray  # int, shared numbering across sides
-    code: pd.Series  # normalise_code
-    basic: pd.Series  # basic_code
+    code_id: np.ndarray  # int64 number of normalise_code, shared by both sides (-1 when NA)
+    basic_id: np.ndarray  # int64 number of basic_code, shared by both sides (-1 when NA)
     code_prefix: np.ndarray  # int64 hash of the code without its trailing number (-1 when none)
     code_number: np.ndarray  # float, the trailing number (NaN when none)
     name: pd.Series  # name_key
@@ -115,21 +116,6 @@ def swap_day_month(days: pd.Series) -> pd.Series:
     return out
 
 
-def code_parts(code: pd.Series) -> tuple[np.ndarray, np.ndarray]:
-    """(int64 hash of the code without its trailing number, -1 when the code has none; the trailing
-    number as float, NaN when none) of each normalised code, with one Arrow regex kernel."""
-    arr = pa.chunked_array([pa.array(code.array, type=pa.large_string())]).combine_chunks()
-    digits = pc.replace_substring_regex(arr, r"^(?:.*\D)?", "")  # the trailing run of digits
-    matched = pc.fill_null(pc.not_equal(digits, ""), False).to_numpy(zero_copy_only=False)
-    prefix_arr = pc.utf8_rtrim(arr, characters="0123456789")
-    prefix_text = pd.Series(pd.arrays.ArrowStringArray(prefix_arr), dtype="string")
-    prefix = pd.util.hash_pandas_object(prefix_text.fillna(""), index=False).to_numpy().view("int64")
-    prefix = np.where(matched, prefix, -1)  # comparable across the two sides
-    digits = pc.if_else(matched, digits, pa.scalar(None, pa.large_string()))
-    number = pc.cast(digits, pa.float64()).to_numpy(zero_copy_only=False).astype("float64")
-    return prefix, number
-
-
 def _rank_within(groups: np.ndarray, order_by: list[pd.Series]) -> np.ndarray:
     """Position of each row within its group when the rows are sorted on `order_by` (missing
     values last), then on their position: one lexsort of integer codes (Arrow's dense rank),
@@ -158,10 +144,16 @@ def minute_of_day(received: pd.Series) -> np.ndarray:
 
 
 def features(
-    records: pd.DataFrame, offices: pd.Index, calendar: WorkingCalendar, order_by: list[str]
+    records: pd.DataFrame,
+    offices: pd.Index,
+    calendar: WorkingCalendar,
+    order_by: list[str],
+    codes: SideCodes | None = None,
 ) -> Features:
     """Keys of every row. `order_by` are the columns ranking rows within their office (ties between
-    equally good candidates go to the rows that come first on both sides)."""
+    equally good candidates go to the rows that come first on both sides). `codes`: the rows'
+    code keys numbered together with the other side's (`codes.shared_codes`); made for this side
+    alone when not given (then their numbers are comparable within the side only)."""
     recv = pd.to_datetime(records[c.RECEIVED_AT])
     day = recv.dt.normalize()
     office_rows, office_values = keys.office_codes(records[c.UNIT_CODE])
@@ -172,8 +164,7 @@ def features(
         if c.QUANTITY in records.columns
         else np.full(len(records), np.nan)
     )
-    code = code_key(records)
-    prefix, number = code_parts(code)
+    codes = codes or shared_codes(records[c.DOSSIER_CODE])[0]
     name_rows, distinct_names = distinct_name_keys(records[c.APPLICANT_NAME])
     names = keys.per_row(name_rows, distinct_names, records.index)
 
@@ -186,19 +177,19 @@ def features(
         "name": per_row(text_array(distinct_names.key), ""),
         "given": per_row(text_array(distinct_names.given), ""),
         "folded_name": per_row(text_array(distinct_names.folded), ""),
-        "code": code.fillna("").to_numpy(dtype=object),  # nearly all distinct: no factorize first
+        "code": codes.text,
     }
     folded_id, _ = pd.factorize(distinct_names.folded, use_na_sentinel=True)
     return Features(
         texts=texts,
         has_name=per_row(distinct_names.key.notna().to_numpy(dtype=bool), False),
         name_id=per_row(folded_id.astype("int64"), -1),
-        has_code=code.notna().to_numpy(dtype=bool),
+        has_code=codes.has_code,
         office=office,
-        code=code,
-        code_prefix=prefix,
-        code_number=number,
-        basic=basic_code(records[c.DOSSIER_CODE]),
+        code_id=codes.key_id,
+        basic_id=codes.basic_id,
+        code_prefix=codes.prefix,
+        code_number=codes.number,
         name=names.key,
         given=names.given,
         folded_name=names.folded,

@@ -49,9 +49,14 @@ def per_unique(values: pd.Series, fn: Callable[[pd.Series], pd.Series]) -> pd.Se
     codes, uniques = distinct(values)
     if len(uniques) == 0:
         return pd.Series(pd.NA, index=values.index, dtype="string")
-    done = _arrow(fn(uniques))
-    taken = done.take(pa.array(codes, mask=codes < 0))  # broadcast back in C, nulls where NA
-    return pd.Series(pd.arrays.ArrowStringArray(taken), index=values.index, dtype="string")
+    return broadcast(fn(uniques), codes, values.index)
+
+
+def broadcast(done: pd.Series, codes: np.ndarray, index: pd.Index) -> pd.Series:
+    """The strings of `done` (one per distinct value) taken for each row's `codes` (NA where a
+    code is negative), by one Arrow take in C: no Python string per row."""
+    taken = _arrow(done).take(pa.array(codes, mask=codes < 0))
+    return pd.Series(pd.arrays.ArrowStringArray(taken), index=index, dtype="string")
 
 
 def _arrow(s: pd.Series) -> pa.Array:
@@ -83,11 +88,12 @@ def basic_code(codes: pd.Series) -> pd.Series:
     """Upper-case, drop every whitespace, unify dash look-alikes; blank → NA (what 'the same code'
     means without any correction: links on it are `exact_code`)."""
 
-    def fn(s: pd.Series) -> pd.Series:
-        s = s.str.upper().str.replace(r"\s+", "", regex=True).str.replace(_DASH_CLASS, "-", regex=True)
-        return s.mask(s.isna() | (s == ""))
+    return per_unique(codes, basic_form)
 
-    return per_unique(codes, _except_canonical(fn))
+
+def _basic(s: pd.Series) -> pd.Series:
+    s = s.str.upper().str.replace(r"\s+", "", regex=True).str.replace(_DASH_CLASS, "-", regex=True)
+    return s.mask(s.isna() | (s == ""))
 
 
 _DASH_CLASS = "[–—‐−_/]"
@@ -133,6 +139,16 @@ def _lenient(s: pd.Series) -> pd.Series:
     return out.mask(out.isna() | (out == ""))
 
 
+def normal_form(distinct_codes: pd.Series) -> pd.Series:
+    """`normalise_code` of each of these (distinct) codes, worked out on them directly."""
+    return _except_canonical(_lenient)(distinct_codes)
+
+
+def basic_form(distinct_codes: pd.Series) -> pd.Series:
+    """`basic_code` of each of these (distinct) codes, worked out on them directly."""
+    return _except_canonical(_basic)(distinct_codes)
+
+
 def normalise_code(codes: pd.Series) -> pd.Series:
     """The matching key of a dossier code, tolerant of what clerks type.
 
@@ -142,7 +158,7 @@ def normalise_code(codes: pd.Series) -> pd.Series:
     of digits) the letter O reads as 0 and I / l as 1. Letters in letter positions (the `H` of
     `H56`) and digits are never changed, so two different codes never share a key. Blank → NA.
     """
-    return per_unique(codes, _except_canonical(_lenient))
+    return per_unique(codes, normal_form)
 
 
 def _fold(s: pd.Series) -> pd.Series:

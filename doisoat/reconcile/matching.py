@@ -29,6 +29,7 @@ import pandas as pd
 from doisoat import schema as c
 from doisoat.reconcile.assignment import greedy_one_to_one
 from doisoat.reconcile.calendar import WorkingCalendar
+from doisoat.reconcile.codes import SideCodes, shared_codes
 from doisoat.reconcile.config import ReconcileConfig
 from doisoat.reconcile.evidence import (
     AGREED,
@@ -70,15 +71,20 @@ def _same_person_mask(names_a: pd.Series, names_b: pd.Series, config: ReconcileC
     return same_person(names_a, names_b, config)
 
 
-def find_duplicates(records: pd.DataFrame, config: ReconcileConfig | None = None) -> pd.DataFrame:
+def find_duplicates(
+    records: pd.DataFrame, config: ReconcileConfig | None = None, code_ids: np.ndarray | None = None
+) -> pd.DataFrame:
     """Rows whose (office, normalised code) appeared earlier on the same side, same applicant.
 
     Returns positions `idx` of each repeated row and `first_idx` of the first occurrence.
+    `code_ids`: a number per row equal for equal normalised codes, -1 for none (`SideCodes.key_id`),
+    when already made; otherwise the codes are numbered here.
     """
     config = config or ReconcileConfig()
-    # (office, code) as one integer per row: groups numbered in order of first appearance
+    # (office, code) as one integer per row: groups numbered in order of first appearance (any
+    # numbering of the codes gives the same groups, so the shared numbers do as well as the side's)
     office, _ = office_codes(records[c.UNIT_CODE])
-    key, _ = pd.factorize(code_key(records), use_na_sentinel=True)
+    key = pd.factorize(code_key(records), use_na_sentinel=True)[0] if code_ids is None else code_ids
     pos = np.flatnonzero(key >= 0)
     group, _ = pd.factorize(office[pos].astype("int64") * (int(key.max(initial=0)) + 1) + key[pos])
     # a group's first row is where the running maximum of the group numbers grows
@@ -223,17 +229,25 @@ def _shared_ids(a: pd.Series, b: pd.Series) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _code_candidates(p: Features, e: Features, p_rows: np.ndarray, e_rows: np.ndarray) -> pd.DataFrame:
-    # the codes as integers numbered across both sides: the join and the counts compare integers
-    both = pd.concat([p.code.take(p_rows), e.code.take(e_rows)], ignore_index=True)
-    key, _ = pd.factorize(both, use_na_sentinel=True)
-    left = pd.DataFrame({"o": p.office[p_rows], "k": key[: len(p_rows)], P_IDX: p_rows})
-    right = pd.DataFrame({"o": e.office[e_rows], "k": key[len(p_rows) :], E_IDX: e_rows})
-    left, right = left[left["k"].to_numpy() >= 0], right[right["k"].to_numpy() >= 0]
-    pairs = left.merge(right, on=["o", "k"], how="inner")
-    n_left = pairs.groupby(["o", "k"], sort=False)[P_IDX].transform("nunique")
-    n_right = pairs.groupby(["o", "k"], sort=False)[E_IDX].transform("nunique")
-    pairs["unique"] = (n_left == 1) & (n_right == 1)
-    return pairs[[P_IDX, E_IDX, "unique"]].reset_index(drop=True)
+    """Every pair of rows (paper in `p_rows`, electronic in `e_rows`) with the same office and
+    normalised code, paper rows in their order and each one's records in theirs (an inner merge's
+    order); `unique`: the code is that of no other row of the office on either side.
+
+    A join of integers: (office, shared code number) as one int64 key per row, the electronic keys
+    sorted once and each paper key's run of equals found by binary search."""
+    p_rows, e_rows = p_rows[p.code_id[p_rows] >= 0], e_rows[e.code_id[e_rows] >= 0]
+    width = int(max(p.code_id.max(initial=0), e.code_id.max(initial=0))) + 1
+    p_keys = p.office[p_rows].astype("int64") * width + p.code_id[p_rows]
+    e_keys = e.office[e_rows].astype("int64") * width + e.code_id[e_rows]
+    order = np.argsort(e_keys, kind="stable")
+    e_sorted, e_ordered = e_keys[order], e_rows[order]
+    which, pos = _ranges(e_sorted, p_keys)
+    pi, pk = p_rows[which], p_keys[which]
+    # rows of each key on either side: a key's run length in the sorted keys
+    p_sorted = np.sort(p_keys)
+    n_left = np.searchsorted(p_sorted, pk, side="right") - np.searchsorted(p_sorted, pk, side="left")
+    n_right = np.searchsorted(e_sorted, pk, side="right") - np.searchsorted(e_sorted, pk, side="left")
+    return pd.DataFrame({P_IDX: pi, E_IDX: e_ordered[pos], "unique": (n_left == 1) & (n_right == 1)})
 
 
 def _wide_pass(
@@ -315,6 +329,7 @@ def link(
     config: ReconcileConfig,
     defer_paper: np.ndarray | None = None,
     skip_electronic: np.ndarray | None = None,
+    codes: tuple[SideCodes, SideCodes] | None = None,
 ) -> pd.DataFrame:
     """One-to-one links between the rows (positions) of the two frames, with their evidence.
 
@@ -323,14 +338,15 @@ def link(
     to a record their first occurrence did not take (a same-person dossier of the day whose code
     was copied from the row above); those left unlinked are the duplicates. Electronic rows at
     `skip_electronic` (the software numbers its records itself: a repeated code is a repeated
-    record) take no part.
+    record) take no part. `codes`: both sides' code keys (`shared_codes`) when already made.
     """
     # both sides' offices, numbered in order of first appearance ("" for none)
     offices = pd.Index(
         pd.concat([office_codes(paper[c.UNIT_CODE])[1], office_codes(electronic[c.UNIT_CODE])[1]]).unique()
     )
-    fp = features(paper, offices, calendar, PAPER_ORDER)
-    fe = features(electronic, offices, calendar, ELECTRONIC_ORDER)
+    p_codes, e_codes = codes or shared_codes(paper[c.DOSSIER_CODE], electronic[c.DOSSIER_CODE])
+    fp = features(paper, offices, calendar, PAPER_ORDER, p_codes)
+    fe = features(electronic, offices, calendar, ELECTRONIC_ORDER, e_codes)
     p_pool = np.ones(len(paper), dtype=bool)
     e_pool = np.ones(len(electronic), dtype=bool)
     deferred_p = np.zeros(len(paper), dtype=bool)
@@ -410,10 +426,9 @@ def link(
     fuzzy = pd.concat([fuzzy, wide], ignore_index=True)
 
     links = pd.concat([exact.drop(columns="unique"), fuzzy], ignore_index=True)
-    # codes equal as typed (Arrow takes: no Python string per link); missing on either side: not equal
-    p_basic = fp.basic.astype("string").take(links[P_IDX].to_numpy()).reset_index(drop=True)
-    e_basic = fe.basic.astype("string").take(links[E_IDX].to_numpy()).reset_index(drop=True)
-    same_basic = (p_basic == e_basic).fillna(False).to_numpy(dtype=bool)
+    # codes equal as typed (their shared numbers); missing on either side: not equal
+    p_basic, e_basic = fp.basic_id[links[P_IDX].to_numpy()], fe.basic_id[links[E_IDX].to_numpy()]
+    same_basic = (p_basic == e_basic) & (p_basic >= 0)
     code_equal = links["code_equal"].to_numpy(dtype=bool)
     methods = pd.array([METHOD_EXACT, METHOD_NORMALISED, METHOD_FUZZY], dtype="str")  # taken per link
     links[c.METHOD] = methods.take(np.where(code_equal, np.where(same_basic, 0, 1), 2))

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from doisoat import schema as c
 from doisoat.reconcile.calendar import calendar_for_years
+from doisoat.reconcile.codes import code_parts
 from doisoat.reconcile.compare import _same_procedure, per_distinct_pair, same_person
 from doisoat.reconcile.config import ReconcileConfig
 from doisoat.reconcile.engine import _lineage_order
@@ -20,7 +21,6 @@ from doisoat.reconcile.evidence import (
     agreed_fields,
     applicant_points,
     applicant_points_per_pair,
-    code_parts,
     features,
     ref_hashes,
     swap_day_month,

@@ -1,0 +1,94 @@
+"""The dossier codes of both sides, keyed once for the whole linkage.
+
+The two sides type mostly the same codes (about a million distinct among two million rows), and
+linkage needs several keys of each: the normalised code (`keys.normalise_code`), the code as typed
+(`keys.basic_code`), its prefix and trailing number, and numbers equal on both sides for the joins.
+Here the typed codes of both sides are numbered once (one Arrow hash of the two columns together)
+and every key is worked out per distinct typed code, then taken for each row by its integer:
+no string pass and no hash of strings per side, and the numbers are shared by construction.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from doisoat.reconcile.keys import basic_form, broadcast, distinct, normal_form
+
+
+@dataclass(frozen=True)
+class SideCodes:
+    """The code keys of one side's rows (positions as in its frame)."""
+
+    key: pd.Series  # normalise_code of each row (string dtype, NA when blank)
+    key_id: np.ndarray  # int64 number of the normalised code, shared by both sides (-1 when NA)
+    basic_id: np.ndarray  # int64 number of basic_code, shared by both sides (-1 when NA)
+    prefix: np.ndarray  # int64 hash of the normalised code without its trailing number (-1 when none)
+    number: np.ndarray  # float, the trailing number (NaN when none)
+    text: np.ndarray  # the normalised code as an object array, "" where NA (the scorers' strings)
+
+    @property
+    def has_code(self) -> np.ndarray:
+        return self.key_id >= 0
+
+
+def _numbers(values: pd.Series) -> np.ndarray:
+    """int64 number of each value (equal values, equal numbers), -1 where NA."""
+    codes, _ = pd.factorize(values, use_na_sentinel=True)
+    return codes.astype("int64")
+
+
+def _per_row(per_typed: np.ndarray, rows: np.ndarray, missing: object) -> np.ndarray:
+    """Values of the distinct typed codes taken for each row (`missing` where the row has none)."""
+    return np.append(per_typed, np.asarray([missing], dtype=per_typed.dtype))[rows]
+
+
+def code_parts(code: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """(int64 hash of the code without its trailing number, -1 when the code has none; the trailing
+    number as float, NaN when none) of each normalised code, with one Arrow regex kernel."""
+    arr = pa.chunked_array([pa.array(code.array, type=pa.large_string())]).combine_chunks()
+    digits = pc.replace_substring_regex(arr, r"^(?:.*\D)?", "")  # the trailing run of digits
+    matched = pc.fill_null(pc.not_equal(digits, ""), False).to_numpy(zero_copy_only=False)
+    prefix_arr = pc.utf8_rtrim(arr, characters="0123456789")
+    prefix_text = pd.Series(pd.arrays.ArrowStringArray(prefix_arr), dtype="string")
+    prefix = pd.util.hash_pandas_object(prefix_text.fillna(""), index=False).to_numpy().view("int64")
+    prefix = np.where(matched, prefix, -1)  # comparable across the two sides
+    digits = pc.if_else(matched, digits, pa.scalar(None, pa.large_string()))
+    number = pc.cast(digits, pa.float64()).to_numpy(zero_copy_only=False).astype("float64")
+    return prefix, number
+
+
+def shared_codes(*sides: pd.Series) -> list[SideCodes]:
+    """The code keys of each side's column of dossier codes (as typed), numbered across all of them."""
+    lengths = [len(s) for s in sides]
+    both = pd.concat([s.astype("string").reset_index(drop=True) for s in sides], ignore_index=True)
+    rows, typed = distinct(both)
+    normalised = normal_form(typed).astype("string")
+    key_id = _numbers(normalised)
+    basic_id = _numbers(basic_form(typed).astype("string"))
+    prefix, number = code_parts(normalised)
+    text = normalised.fillna("").to_numpy(dtype=object)
+    out = []
+    for side, start, n in zip(sides, np.cumsum([0, *lengths[:-1]]), lengths, strict=True):
+        side_rows = rows[start : start + n]
+        at = np.where(side_rows >= 0, side_rows, len(typed))  # NA: the appended `missing` value
+        key = (
+            broadcast(normalised, side_rows, side.index)
+            if len(typed)
+            else pd.Series(pd.NA, index=side.index, dtype="string")
+        )
+        out.append(
+            SideCodes(
+                key=key,
+                key_id=_per_row(key_id, at, -1),
+                basic_id=_per_row(basic_id, at, -1),
+                prefix=_per_row(prefix, at, -1),
+                number=_per_row(number, at, np.nan),
+                text=_per_row(text, at, ""),
+            )
+        )
+    return out
