@@ -50,7 +50,9 @@ def _per_row(per_typed: np.ndarray, rows: np.ndarray, missing: object) -> np.nda
 def code_parts(code: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     """(int64 hash of the code without its trailing number, -1 when the code has none; the trailing
     number as float, NaN when none) of each normalised code, with one Arrow regex kernel."""
+    # (cast: an empty or all-NA column may come as Arrow's null type, which no string kernel takes)
     arr = pa.chunked_array([pa.array(code.array, type=pa.large_string())]).combine_chunks()
+    arr = arr.cast(pa.large_string())
     digits = pc.replace_substring_regex(arr, r"^(?:.*\D)?", "")  # the trailing run of digits
     matched = pc.fill_null(pc.not_equal(digits, ""), False).to_numpy(zero_copy_only=False)
     prefix_arr = pc.utf8_rtrim(arr, characters="0123456789")
