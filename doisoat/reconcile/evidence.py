@@ -42,7 +42,7 @@ from rapidfuzz.distance import OSA, Levenshtein
 from doisoat import schema as c
 from doisoat.reconcile import keys
 from doisoat.reconcile.calendar import WorkingCalendar
-from doisoat.reconcile.codes import SideCodes, shared_codes
+from doisoat.reconcile.codes import SideCodes
 from doisoat.reconcile.config import ReconcileConfig
 from doisoat.reconcile.keys import distinct_name_keys
 from doisoat.reconcile.procedures import procedure_key
@@ -148,12 +148,12 @@ def features(
     offices: pd.Index,
     calendar: WorkingCalendar,
     order_by: list[str],
-    codes: SideCodes | None = None,
+    codes: SideCodes,
 ) -> Features:
     """Keys of every row. `order_by` are the columns ranking rows within their office (ties between
     equally good candidates go to the rows that come first on both sides). `codes`: the rows'
-    code keys numbered together with the other side's (`codes.shared_codes`); made for this side
-    alone when not given (then their numbers are comparable within the side only)."""
+    code keys, numbered together with the other side's (`codes.shared_codes`): the scorer and
+    the joins compare codes by those numbers."""
     recv = pd.to_datetime(records[c.RECEIVED_AT])
     day = recv.dt.normalize()
     office_rows, office_values = keys.office_codes(records[c.UNIT_CODE])
@@ -164,7 +164,6 @@ def features(
         if c.QUANTITY in records.columns
         else np.full(len(records), np.nan)
     )
-    codes = codes or shared_codes(records[c.DOSSIER_CODE])[0]
     name_rows, distinct_names = distinct_name_keys(records[c.APPLICANT_NAME])
     names = keys.per_row(name_rows, distinct_names, records.index)
 
@@ -315,13 +314,13 @@ def score_pairs(
     out: dict[str, np.ndarray] = {}
     attainable = np.zeros(len(pi))
     # code
-    pc, ec = p.texts["code"][pi], e.texts["code"][ei]  # object arrays: no list per pair
     has = p.has_code[pi] & e.has_code[ei]
-    equal = has & (pc == ec).astype(bool)
+    equal = has & (p.code_id[pi] == e.code_id[ei])  # numbers shared by both sides: no string compared
     near = np.zeros(len(pi), dtype=bool)
     k = np.flatnonzero(has & ~equal)
     if len(k):
-        dist = process.cpdist(pc[k].tolist(), ec[k].tolist(), scorer=Levenshtein.distance, workers=-1)
+        pc, ec = p.texts["code"][pi[k]], e.texts["code"][ei[k]]  # object arrays: no list per pair
+        dist = process.cpdist(pc.tolist(), ec.tolist(), scorer=Levenshtein.distance, workers=-1)
         # one character apart, or the same prefix with the neighbouring sequence number (…0009 / …0010)
         neighbour = (p.code_prefix[pi[k]] == e.code_prefix[ei[k]]) & (
             np.abs(p.code_number[pi[k]] - e.code_number[ei[k]]) == 1

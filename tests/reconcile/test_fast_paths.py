@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from doisoat import schema as c
 from doisoat.reconcile.calendar import calendar_for_years
-from doisoat.reconcile.codes import code_parts
+from doisoat.reconcile.codes import code_parts, shared_codes
 from doisoat.reconcile.compare import _same_procedure, per_distinct_pair, same_person
 from doisoat.reconcile.config import ReconcileConfig
 from doisoat.reconcile.engine import _lineage_order
@@ -328,8 +328,9 @@ def test_applicant_points_per_distinct_pair_equal_every_pair_scored(
     paper = f.paper(*({c.APPLICANT_NAME: n} for n in paper_names))
     electronic = f.electronic(*({c.APPLICANT_NAME: n} for n in electronic_names))
     offices = pd.Index(["000.01.22.H56"])
-    fp = features(paper, offices, cal, [c.RECEIVED_AT])
-    fe = features(electronic, offices, cal, [c.RECEIVED_AT])
+    p_codes, e_codes = shared_codes(paper[c.DOSSIER_CODE], electronic[c.DOSSIER_CODE])
+    fp = features(paper, offices, cal, [c.RECEIVED_AT], p_codes)
+    fe = features(electronic, offices, cal, [c.RECEIVED_AT], e_codes)
     pi = np.asarray([a % len(paper_names) for a, _ in pairs], dtype="int64")
     ei = np.asarray([b % len(electronic_names) for _, b in pairs], dtype="int64")
     config = ReconcileConfig()
@@ -348,7 +349,8 @@ def test_features_from_distinct_names_equal_the_per_row_forms(
     refs hashed for some rows equal the whole column's hashes there."""
     codes = ["000.01.22.H56-190102-0009", None, "H56 19"]
     paper = f.paper(*({c.APPLICANT_NAME: n, c.DOSSIER_CODE: codes[i % 3]} for i, n in enumerate(names)))
-    fp = features(paper, pd.Index(["000.01.22.H56"]), calendar_for_years(2019, 2019), [c.RECEIVED_AT])
+    cal, (codes,) = calendar_for_years(2019, 2019), shared_codes(paper[c.DOSSIER_CODE])
+    fp = features(paper, pd.Index(["000.01.22.H56"]), cal, [c.RECEIVED_AT], codes)
     keys = name_keys(paper[c.APPLICANT_NAME])
     assert fp.texts["name"].tolist() == text_array(keys.key).tolist()
     assert fp.texts["given"].tolist() == text_array(keys.given).tolist()
