@@ -44,7 +44,7 @@ from doisoat.reconcile import keys
 from doisoat.reconcile.calendar import WorkingCalendar
 from doisoat.reconcile.codes import SideCodes
 from doisoat.reconcile.config import ReconcileConfig
-from doisoat.reconcile.keys import distinct_name_keys
+from doisoat.reconcile.names import SideNames
 from doisoat.reconcile.procedures import procedure_key
 from doisoat.reconcile.workdays import workday_numbers
 
@@ -72,9 +72,8 @@ class Features:
     basic_id: np.ndarray  # int64 number of basic_code, shared by both sides (-1 when NA)
     code_prefix: np.ndarray  # int64 hash of the code without its trailing number (-1 when none)
     code_number: np.ndarray  # float, the trailing number (NaN when none)
-    name: pd.Series  # name_key
-    given: pd.Series
-    folded_name: pd.Series
+    name_key_id: np.ndarray  # int64 number of name_key, shared by both sides (-1 when NA)
+    given_id: np.ndarray  # int64 number of given_name, shared by both sides (-1 when NA)
     procedure: np.ndarray  # procedure_key
     day: np.ndarray  # datetime64[D]
     workday: np.ndarray  # int, working days since the calendar's start (-1 when no date)
@@ -87,8 +86,8 @@ class Features:
     # take Python strings, and each row's string is the shared object of its distinct value
     texts: dict[str, np.ndarray]
     has_name: np.ndarray  # bool, name not NA
-    name_id: np.ndarray  # int64 number of the folded name on its side (-1 when NA): names' keys
-    # (name, given, folded) all derive from the folded name, so equal numbers score alike
+    name_id: np.ndarray  # int64 number of the folded name, shared by both sides (-1 when NA):
+    # names' keys (name, given, folded) all derive from the folded name, so equal numbers score alike
     has_code: np.ndarray  # bool, code not NA
 
 
@@ -149,11 +148,12 @@ def features(
     calendar: WorkingCalendar,
     order_by: list[str],
     codes: SideCodes,
+    names: SideNames,
 ) -> Features:
     """Keys of every row. `order_by` are the columns ranking rows within their office (ties between
-    equally good candidates go to the rows that come first on both sides). `codes`: the rows'
-    code keys, numbered together with the other side's (`codes.shared_codes`): the scorer and
-    the joins compare codes by those numbers."""
+    equally good candidates go to the rows that come first on both sides). `codes`, `names`: the
+    rows' code and name keys, numbered together with the other side's (`codes.shared_codes`,
+    `names.shared_names`): the scorer and the joins compare codes and names by those numbers."""
     recv = pd.to_datetime(records[c.RECEIVED_AT])
     day = recv.dt.normalize()
     office_rows, office_values = keys.office_codes(records[c.UNIT_CODE])
@@ -164,34 +164,26 @@ def features(
         if c.QUANTITY in records.columns
         else np.full(len(records), np.nan)
     )
-    name_rows, distinct_names = distinct_name_keys(records[c.APPLICANT_NAME])
-    names = keys.per_row(name_rows, distinct_names, records.index)
-
-    def per_row(values: np.ndarray, missing: object) -> np.ndarray:
-        """Values of the distinct names taken for each row (`missing` where the name is NA)."""
-        return np.append(values, np.asarray([missing], dtype=values.dtype))[name_rows]
-
+    distinct_names, per_row = names.names, names.per_row
     # the scorers' strings made from the distinct names (a few hundred thousand), then taken per row
     texts = {
-        "name": per_row(text_array(distinct_names.key), ""),
-        "given": per_row(text_array(distinct_names.given), ""),
-        "folded_name": per_row(text_array(distinct_names.folded), ""),
+        "name": per_row(text_array(distinct_names.keys.key), ""),
+        "given": per_row(text_array(distinct_names.keys.given), ""),
+        "folded_name": per_row(text_array(distinct_names.keys.folded), ""),
         "code": codes.text,
     }
-    folded_id, _ = pd.factorize(distinct_names.folded, use_na_sentinel=True)
     return Features(
         texts=texts,
-        has_name=per_row(distinct_names.key.notna().to_numpy(dtype=bool), False),
-        name_id=per_row(folded_id.astype("int64"), -1),
+        has_name=per_row(distinct_names.keys.key.notna().to_numpy(dtype=bool), False),
+        name_id=per_row(distinct_names.folded_id, -1),
+        name_key_id=per_row(distinct_names.key_id, -1),
+        given_id=per_row(distinct_names.given_id, -1),
         has_code=codes.has_code,
         office=office,
         code_id=codes.key_id,
         basic_id=codes.basic_id,
         code_prefix=codes.prefix,
         code_number=codes.number,
-        name=names.key,
-        given=names.given,
-        folded_name=names.folded,
         procedure=procedure_key(records[c.PROCEDURE_NAME]),
         day=day.to_numpy("datetime64[D]"),
         workday=_workdays(calendar, day),
@@ -257,14 +249,27 @@ def applicant_points(
     same (name, name) pairs many times over (a block shares the name's words)."""
     if not len(pi):
         return applicant_points_per_pair(p, e, pi, ei, config)
-    width = int(e.name_id.max(initial=-1)) + 2
+    width = int(max(p.name_id.max(initial=-1), e.name_id.max(initial=-1))) + 2
     codes, distinct = pd.factorize((p.name_id[pi] + 1) * width + (e.name_id[ei] + 1))
     if len(distinct) == len(pi):
-        return applicant_points_per_pair(p, e, pi, ei, config)
+        return _points_unless_same_name(p, e, pi, ei, config)
     first = np.empty(len(distinct), dtype="int64")  # a pair of rows standing for each distinct pair
     first[codes[::-1]] = np.arange(len(pi) - 1, -1, -1)
-    points, compared = applicant_points_per_pair(p, e, pi[first], ei[first], config)
+    points, compared = _points_unless_same_name(p, e, pi[first], ei[first], config)
     return points[codes], compared[codes]
+
+
+def _points_unless_same_name(
+    p: Features, e: Features, pi: np.ndarray, ei: np.ndarray, config: ReconcileConfig
+) -> tuple[np.ndarray, np.ndarray]:
+    """`applicant_points_per_pair`, with the pairs of one folded name (most of them) given their
+    points without a string compared: the same folded name has the same words, so NAME_SAME."""
+    same = (p.name_id[pi] == e.name_id[ei]) & (p.name_id[pi] >= 0)  # numbers shared by both sides
+    points, compared = np.where(same, NAME_SAME, 0.0), same.copy()
+    k = np.flatnonzero(~same)
+    if len(k):
+        points[k], compared[k] = applicant_points_per_pair(p, e, pi[k], ei[k], config)
+    return points, compared
 
 
 def applicant_points_per_pair(

@@ -198,8 +198,13 @@ class NameKeys:
 def distinct_name_keys(names: pd.Series) -> tuple[np.ndarray, NameKeys]:
     """(number of each row's name, -1 where NA, as `distinct`; the keys of the distinct names)."""
     codes, uniques = distinct(names)
+    return codes, keys_of_distinct_names(uniques)
+
+
+def keys_of_distinct_names(uniques: pd.Series) -> NameKeys:
+    """The keys of each of these names (already distinct: no numbering first)."""
     folded = _fold(uniques).astype("string")
-    return codes, NameKeys(
+    return NameKeys(
         folded=folded, key=per_unique(folded, _sorted_words), given=per_unique(folded, _last_word)
     )
 

@@ -44,6 +44,7 @@ from doisoat.reconcile.evidence import (
     score_pairs,
 )
 from doisoat.reconcile.keys import code_key, office_codes
+from doisoat.reconcile.names import shared_names
 from doisoat.reconcile.procedures import procedure_key
 
 log = logging.getLogger(__name__)
@@ -149,8 +150,8 @@ SharedIds = tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]
 
 
 def shared_name_ids(p: Features, e: Features) -> SharedIds:
-    """Numbers of the name keys and of the given names, shared by both sides (`_shared_ids`)."""
-    return _shared_ids(p.name, e.name), _shared_ids(p.given, e.given)
+    """Numbers of the name keys and of the given names, shared by both sides (-1 where NA)."""
+    return (p.name_key_id, e.name_key_id), (p.given_id, e.given_id)
 
 
 def block_candidates(
@@ -221,11 +222,6 @@ def _sorted_unique(keys: np.ndarray) -> np.ndarray:
     first, many times slower on a million distinct integers)."""
     keys = np.sort(keys)
     return keys[np.concatenate([[True], keys[1:] != keys[:-1]])] if len(keys) else keys
-
-
-def _shared_ids(a: pd.Series, b: pd.Series) -> tuple[np.ndarray, np.ndarray]:
-    codes, _ = pd.factorize(pd.concat([a, b], ignore_index=True), use_na_sentinel=True)
-    return codes[: len(a)].astype("int64"), codes[len(a) :].astype("int64")
 
 
 def _code_candidates(p: Features, e: Features, p_rows: np.ndarray, e_rows: np.ndarray) -> pd.DataFrame:
@@ -345,8 +341,9 @@ def link(
         pd.concat([office_codes(paper[c.UNIT_CODE])[1], office_codes(electronic[c.UNIT_CODE])[1]]).unique()
     )
     p_codes, e_codes = codes or shared_codes(paper[c.DOSSIER_CODE], electronic[c.DOSSIER_CODE])
-    fp = features(paper, offices, calendar, PAPER_ORDER, p_codes)
-    fe = features(electronic, offices, calendar, ELECTRONIC_ORDER, e_codes)
+    p_names, e_names = shared_names(paper[c.APPLICANT_NAME], electronic[c.APPLICANT_NAME])
+    fp = features(paper, offices, calendar, PAPER_ORDER, p_codes, p_names)
+    fe = features(electronic, offices, calendar, ELECTRONIC_ORDER, e_codes, e_names)
     p_pool = np.ones(len(paper), dtype=bool)
     e_pool = np.ones(len(electronic), dtype=bool)
     deferred_p = np.zeros(len(paper), dtype=bool)

@@ -84,6 +84,7 @@ def test_integer_code_join_equals_the_merge(
     from doisoat.reconcile.calendar import calendar_for_years
     from doisoat.reconcile.evidence import features
     from doisoat.reconcile.matching import E_IDX, P_IDX, _code_candidates
+    from doisoat.reconcile.names import shared_names
     from tests import factories as f
 
     paper = f.paper(*({c.UNIT_CODE: o, c.DOSSIER_CODE: k} for o, k in paper_rows))
@@ -91,8 +92,9 @@ def test_integer_code_join_equals_the_merge(
     offices = pd.Index(["000.01.22.H56", "000.02.22.H56", ""])
     cal = calendar_for_years(2019, 2019)
     p_codes, e_codes = shared_codes(paper[c.DOSSIER_CODE], electronic[c.DOSSIER_CODE])
-    fp = features(paper, offices, cal, [c.RECEIVED_AT], p_codes)
-    fe = features(electronic, offices, cal, [c.RECEIVED_AT], e_codes)
+    p_names, e_names = shared_names(paper[c.APPLICANT_NAME], electronic[c.APPLICANT_NAME])
+    fp = features(paper, offices, cal, [c.RECEIVED_AT], p_codes, p_names)
+    fe = features(electronic, offices, cal, [c.RECEIVED_AT], e_codes, e_names)
     p_rows = np.asarray(sorted(data.draw(st.sets(st.integers(0, len(paper) - 1)))), dtype="int64")
     e_rows = np.asarray(sorted(data.draw(st.sets(st.integers(0, len(electronic) - 1)))), dtype="int64")
     got = _code_candidates(fp, fe, p_rows, e_rows)

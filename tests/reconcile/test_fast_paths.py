@@ -37,6 +37,7 @@ from doisoat.reconcile.keys import (
     per_unique,
 )
 from doisoat.reconcile.matching import FIRST_IDX, _sorted_unique, find_duplicates
+from doisoat.reconcile.names import shared_names
 from doisoat.reconcile.procedures import expand, procedure_key, resolve
 from doisoat.reconcile.workdays import days_between, workday_numbers
 from doisoat.reference import procedures
@@ -329,8 +330,9 @@ def test_applicant_points_per_distinct_pair_equal_every_pair_scored(
     electronic = f.electronic(*({c.APPLICANT_NAME: n} for n in electronic_names))
     offices = pd.Index(["000.01.22.H56"])
     p_codes, e_codes = shared_codes(paper[c.DOSSIER_CODE], electronic[c.DOSSIER_CODE])
-    fp = features(paper, offices, cal, [c.RECEIVED_AT], p_codes)
-    fe = features(electronic, offices, cal, [c.RECEIVED_AT], e_codes)
+    p_names, e_names = shared_names(paper[c.APPLICANT_NAME], electronic[c.APPLICANT_NAME])
+    fp = features(paper, offices, cal, [c.RECEIVED_AT], p_codes, p_names)
+    fe = features(electronic, offices, cal, [c.RECEIVED_AT], e_codes, e_names)
     pi = np.asarray([a % len(paper_names) for a, _ in pairs], dtype="int64")
     ei = np.asarray([b % len(electronic_names) for _, b in pairs], dtype="int64")
     config = ReconcileConfig()
@@ -350,7 +352,8 @@ def test_features_from_distinct_names_equal_the_per_row_forms(
     codes = ["000.01.22.H56-190102-0009", None, "H56 19"]
     paper = f.paper(*({c.APPLICANT_NAME: n, c.DOSSIER_CODE: codes[i % 3]} for i, n in enumerate(names)))
     cal, (codes,) = calendar_for_years(2019, 2019), shared_codes(paper[c.DOSSIER_CODE])
-    fp = features(paper, pd.Index(["000.01.22.H56"]), cal, [c.RECEIVED_AT], codes)
+    (names_,) = shared_names(paper[c.APPLICANT_NAME])
+    fp = features(paper, pd.Index(["000.01.22.H56"]), cal, [c.RECEIVED_AT], codes, names_)
     keys = name_keys(paper[c.APPLICANT_NAME])
     assert fp.texts["name"].tolist() == text_array(keys.key).tolist()
     assert fp.texts["given"].tolist() == text_array(keys.given).tolist()
