@@ -241,21 +241,55 @@ def given_name_agrees(
     return one_way(a_given, b_tokens) & one_way(b_given, a_tokens)
 
 
+class ScoredNamePairs:
+    """The applicant points of the pairs of names scored so far, by the pair's key (the two folded
+    names' numbers): the fuzzy pass scores its candidates a batch of offices at a time, and a third
+    of the pairs of names a batch meets were met in an earlier one (common names), so each is
+    scored once. Each batch's pairs are kept as one sorted chunk, searched by binary search."""
+
+    def __init__(self) -> None:
+        self._chunks: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+
+    def find(self, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(found, points, compared) of each key; points 0 and compared False where not found."""
+        found = np.zeros(len(keys), dtype=bool)
+        points, compared = np.zeros(len(keys)), np.zeros(len(keys), dtype=bool)
+        for known, known_points, known_compared in self._chunks:
+            at = np.minimum(np.searchsorted(known, keys), len(known) - 1)
+            hit = ~found & (known[at] == keys)
+            points[hit], compared[hit] = known_points[at[hit]], known_compared[at[hit]]
+            found |= hit
+        return found, points, compared
+
+    def add(self, keys: np.ndarray, points: np.ndarray, compared: np.ndarray) -> None:
+        if len(keys):
+            order = np.argsort(keys)
+            self._chunks.append((keys[order], points[order], compared[order]))
+
+
 def applicant_points(
-    p: Features, e: Features, pi: np.ndarray, ei: np.ndarray, config: ReconcileConfig
+    p: Features,
+    e: Features,
+    pi: np.ndarray,
+    ei: np.ndarray,
+    config: ReconcileConfig,
+    scored: ScoredNamePairs | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """(points, compared) of the applicant names of each pair, scored once per distinct pair of
     names (`applicant_points_per_pair`): the fuzzy pass's millions of candidate pairs repeat the
-    same (name, name) pairs many times over (a block shares the name's words)."""
+    same (name, name) pairs many times over (a block shares the name's words). `scored`: the pairs
+    of names scored by earlier calls, taken from there (and this call's added to it)."""
     if not len(pi):
         return applicant_points_per_pair(p, e, pi, ei, config)
     width = int(max(p.name_id.max(initial=-1), e.name_id.max(initial=-1))) + 2
     codes, distinct = pd.factorize((p.name_id[pi] + 1) * width + (e.name_id[ei] + 1))
-    if len(distinct) == len(pi):
-        return _points_unless_same_name(p, e, pi, ei, config)
     first = np.empty(len(distinct), dtype="int64")  # a pair of rows standing for each distinct pair
     first[codes[::-1]] = np.arange(len(pi) - 1, -1, -1)
-    points, compared = _points_unless_same_name(p, e, pi[first], ei[first], config)
+    scored = scored or ScoredNamePairs()
+    found, points, compared = scored.find(distinct)
+    todo = np.flatnonzero(~found)
+    points[todo], compared[todo] = _points_unless_same_name(p, e, pi[first[todo]], ei[first[todo]], config)
+    scored.add(distinct[todo], points[todo], compared[todo])
     return points[codes], compared[codes]
 
 
@@ -311,11 +345,13 @@ def score_pairs(
     ei: np.ndarray,
     config: ReconcileConfig,
     p_code_exists: np.ndarray | None = None,
+    scored_names: ScoredNamePairs | None = None,
 ) -> pd.DataFrame:
     """Points per field, total points and score of each candidate pair (paper pi, electronic ei).
 
     `p_code_exists` marks paper rows whose code is some electronic record's code: such a code is
-    no typo, so a code one character away from it earns nothing."""
+    no typo, so a code one character away from it earns nothing. `scored_names`: the pairs of
+    names scored by earlier calls on the same features (`applicant_points`)."""
     out: dict[str, np.ndarray] = {}
     attainable = np.zeros(len(pi))
     # code
@@ -339,7 +375,7 @@ def score_pairs(
     )
     attainable += np.where(has, CODE_EQUAL, 0.0)
     # applicant
-    out["applicant"], compared = applicant_points(p, e, pi, ei, config)
+    out["applicant"], compared = applicant_points(p, e, pi, ei, config, scored_names)
     attainable += np.where(compared, NAME_SAME, 0.0)
     # procedure
     pp, ep = p.procedure[pi], e.procedure[ei]

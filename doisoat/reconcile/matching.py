@@ -37,6 +37,7 @@ from doisoat.reconcile.evidence import (
     POINTS,
     TIME_MINUTE,
     Features,
+    ScoredNamePairs,
     agreed_fields,
     features,
     minute_of_day,
@@ -254,6 +255,7 @@ def _wide_pass(
     config: ReconcileConfig,
     code_exists: np.ndarray,
     uids: tuple[np.ndarray, np.ndarray],
+    scored_names: ScoredNamePairs | None = None,
 ) -> pd.DataFrame:
     """Rows still alone: the same applicant and procedure in the same office within
     `wide_window_days` working days (of the paper date, or of that date with day and month
@@ -298,7 +300,7 @@ def _wide_pass(
     pi, ei, apart = pi[near], ei[near], apart[near]
     if not len(pi):
         return empty
-    ev = score_pairs(p, e, pi, ei, config, code_exists)
+    ev = score_pairs(p, e, pi, ei, config, code_exists, scored_names)
     timed = ~np.isnan(p.minute[pi]) & ~np.isnan(e.minute[ei])
     same_minute = ev["time_points"].to_numpy() >= TIME_MINUTE
     procedure = ev["procedure_points"].to_numpy()
@@ -355,7 +357,10 @@ def link(
 
     # exact pass: unique codes on both sides, applicants not disagreeing
     code_pairs = _code_candidates(fp, fe, np.flatnonzero(p_pool), np.flatnonzero(e_pool))
-    code_ev = score_pairs(fp, fe, code_pairs[P_IDX].to_numpy(), code_pairs[E_IDX].to_numpy(), config)
+    names = ScoredNamePairs()  # the pairs of names scored, for every call below
+    code_ev = score_pairs(
+        fp, fe, code_pairs[P_IDX].to_numpy(), code_pairs[E_IDX].to_numpy(), config, scored_names=names
+    )
     clean = (
         code_pairs["unique"].to_numpy()
         & (code_ev["applicant_points"].to_numpy() >= 0)
@@ -392,7 +397,7 @@ def link(
         ei = np.concatenate([be, rb[E_IDX].to_numpy()])
         pair_key = _sorted_unique(pi.astype("int64") * max(len(electronic), 1) + ei)
         pi, ei = pair_key // max(len(electronic), 1), pair_key % max(len(electronic), 1)
-        ev = score_pairs(fp, fe, pi, ei, config, code_exists)
+        ev = score_pairs(fp, fe, pi, ei, config, code_exists, names)
         scored += len(pi)
         ok = ev[POINTS].to_numpy() >= config.fuzzy_min_points
         # without an equal code, a disagreeing procedure or applicant needs the same minute of receipt
@@ -418,7 +423,7 @@ def link(
     p_pool[pi[keep]] = False
     e_pool[ei[keep]] = False
     wide = _wide_pass(
-        fp, fe, np.flatnonzero(p_pool), np.flatnonzero(e_pool), config, code_exists, (p_uid, e_uid)
+        fp, fe, np.flatnonzero(p_pool), np.flatnonzero(e_pool), config, code_exists, (p_uid, e_uid), names
     )
     fuzzy = pd.concat([fuzzy, wide], ignore_index=True)
 

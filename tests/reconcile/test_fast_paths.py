@@ -17,6 +17,7 @@ from doisoat.reconcile.config import ReconcileConfig
 from doisoat.reconcile.engine import _lineage_order
 from doisoat.reconcile.evidence import (
     FIELDS,
+    ScoredNamePairs,
     _rank_within,
     agreed_fields,
     applicant_points,
@@ -340,6 +341,12 @@ def test_applicant_points_per_distinct_pair_equal_every_pair_scored(
     plain_points, plain_compared = applicant_points_per_pair(fp, fe, pi, ei, config)
     assert points.tolist() == plain_points.tolist()
     assert compared.tolist() == plain_compared.tolist()
+    # in two batches, the second taking the pairs of names the first scored
+    scored, half = ScoredNamePairs(), len(pi) // 2
+    first = applicant_points(fp, fe, pi[:half], ei[:half], config, scored)
+    second = applicant_points(fp, fe, pi[half:], ei[half:], config, scored)
+    assert np.concatenate([first[0], second[0]]).tolist() == plain_points.tolist()
+    assert np.concatenate([first[1], second[1]]).tolist() == plain_compared.tolist()
 
 
 @settings(max_examples=30, deadline=None)
