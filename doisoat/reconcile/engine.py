@@ -108,6 +108,27 @@ def canonical_order(
     return kept.take(rows).reset_index(drop=True)
 
 
+def _link(
+    p_valid: pd.DataFrame, e_valid: pd.DataFrame, calendar: WorkingCalendar, config: ReconcileConfig
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """(links, paper duplicates, electronic duplicates) of the working copies, to which the
+    normalised code (CODE_KEY) is added. The code keys of both sides live only here: they are
+    freed before the comparison and the counts, where the run's memory peaks."""
+    # the code keys of both sides, worked out once per distinct code and numbered across the sides
+    p_codes, e_codes = shared_codes(p_valid[c.DOSSIER_CODE], e_valid[c.DOSSIER_CODE])
+    p_valid[CODE_KEY] = p_codes.key  # normalise_code of the dossier code
+    e_valid[CODE_KEY] = e_codes.key
+    dups_p = matching.find_duplicates(p_valid, config, p_codes.key_id)
+    dups_e = matching.find_duplicates(e_valid, config, e_codes.key_id)
+    # every row of a repeated paper code goes to the fuzzy pass, where the evidence (time of day,
+    # dates) decides which one is the record's; a row that finds another record had a copied code
+    group_p = np.union1d(dups_p["idx"].to_numpy(), dups_p[matching.FIRST_IDX].to_numpy())
+    links = matching.link(
+        p_valid, e_valid, calendar, config, group_p, dups_e["idx"].to_numpy(), codes=(p_codes, e_codes)
+    )
+    return links, dups_p, dups_e
+
+
 def reconcile(
     paper: pd.DataFrame,
     electronic: pd.DataFrame,
@@ -137,18 +158,7 @@ def reconcile(
     p_valid = canonical_order(paper, PAPER_LINEAGE, columns=WORKING_COLUMNS, rows=p_rows)
     e_valid = canonical_order(electronic, ELECTRONIC_LINEAGE, columns=WORKING_COLUMNS, rows=e_rows)
 
-    # the code keys of both sides, worked out once per distinct code and numbered across the sides
-    p_codes, e_codes = shared_codes(p_valid[c.DOSSIER_CODE], e_valid[c.DOSSIER_CODE])
-    p_valid[CODE_KEY] = p_codes.key  # normalise_code of the dossier code
-    e_valid[CODE_KEY] = e_codes.key
-    dups_p = matching.find_duplicates(p_valid, config, p_codes.key_id)
-    dups_e = matching.find_duplicates(e_valid, config, e_codes.key_id)
-    # every row of a repeated paper code goes to the fuzzy pass, where the evidence (time of day,
-    # dates) decides which one is the record's; a row that finds another record had a copied code
-    group_p = np.union1d(dups_p["idx"].to_numpy(), dups_p[matching.FIRST_IDX].to_numpy())
-    links = matching.link(
-        p_valid, e_valid, calendar, config, group_p, dups_e["idx"].to_numpy(), codes=(p_codes, e_codes)
-    )
+    links, dups_p, dups_e = _link(p_valid, e_valid, calendar, config)
     dups_p = matching.written_twice(
         p_valid, matching.unlinked_duplicates(dups_p, links[matching.P_IDX].to_numpy()), config
     )

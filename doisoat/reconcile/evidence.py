@@ -254,11 +254,15 @@ class ScoredNamePairs:
         """(found, points, compared) of each key; points 0 and compared False where not found."""
         found = np.zeros(len(keys), dtype=bool)
         points, compared = np.zeros(len(keys)), np.zeros(len(keys), dtype=bool)
+        # the keys searched in sorted order: the binary searches then walk memory in one direction
+        order = np.argsort(keys)
+        ordered = keys[order]
         for known, known_points, known_compared in self._chunks:
-            at = np.minimum(np.searchsorted(known, keys), len(known) - 1)
-            hit = ~found & (known[at] == keys)
-            points[hit], compared[hit] = known_points[at[hit]], known_compared[at[hit]]
-            found |= hit
+            at = np.minimum(np.searchsorted(known, ordered), len(known) - 1)
+            hit = order[known[at] == ordered]
+            at = at[known[at] == ordered]
+            points[hit], compared[hit] = known_points[at], known_compared[at]
+            found[hit] = True
         return found, points, compared
 
     def add(self, keys: np.ndarray, points: np.ndarray, compared: np.ndarray) -> None:

@@ -22,6 +22,7 @@ tolerant normalisation), `fuzzy` (linked on the other fields).
 from __future__ import annotations
 
 import logging
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import pandas as pd
@@ -199,6 +200,9 @@ def block_candidates(
         for base, offsets in windows:
             rows = p_rows[(base[p_rows] >= 0) & (p_group[p_rows] >= 0)]
             start = (p.office[rows].astype("int64") * _GROUPS + p_group[rows]) * _DAY_SPAN + base[rows]
+            # searched in sorted order (the binary searches walk memory one way; pairs are sorted later)
+            by_start = np.argsort(start)
+            rows, start = rows[by_start], start[by_start]
             # the window's days are consecutive keys of the (office, group): one range per row
             which, pos = _ranges(e_sorted, start + offsets[0], start + offsets[-1])
             parts_p.append(rows[which])
@@ -344,8 +348,12 @@ def link(
     )
     p_codes, e_codes = codes or shared_codes(paper[c.DOSSIER_CODE], electronic[c.DOSSIER_CODE])
     p_names, e_names = shared_names(paper[c.APPLICANT_NAME], electronic[c.APPLICANT_NAME])
-    fp = features(paper, offices, calendar, PAPER_ORDER, p_codes, p_names)
-    fe = features(electronic, offices, calendar, ELECTRONIC_ORDER, e_codes, e_names)
+    # the two sides' features on two threads: their heavy steps (Arrow kernels, NumPy sorts) let go
+    # of the GIL, and each side's temporaries are a few arrays of a million rows
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        paper_side = pool.submit(features, paper, offices, calendar, PAPER_ORDER, p_codes, p_names)
+        fe = features(electronic, offices, calendar, ELECTRONIC_ORDER, e_codes, e_names)
+        fp = paper_side.result()
     p_pool = np.ones(len(paper), dtype=bool)
     e_pool = np.ones(len(electronic), dtype=bool)
     deferred_p = np.zeros(len(paper), dtype=bool)
