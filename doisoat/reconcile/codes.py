@@ -17,7 +17,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from doisoat.reconcile.keys import basic_form, broadcast, distinct, normal_form
+from doisoat.reconcile.keys import broadcast, code_forms, distinct
 
 
 @dataclass(frozen=True)
@@ -34,12 +34,6 @@ class SideCodes:
     @property
     def has_code(self) -> np.ndarray:
         return self.key_id >= 0
-
-
-def _numbers(values: pd.Series) -> np.ndarray:
-    """int64 number of each value (equal values, equal numbers), -1 where NA."""
-    codes, _ = pd.factorize(values, use_na_sentinel=True)
-    return codes.astype("int64")
 
 
 def _per_row(per_typed: np.ndarray, rows: np.ndarray, missing: object) -> np.ndarray:
@@ -64,14 +58,40 @@ def code_parts(code: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     return prefix, number
 
 
+def _numbers_of_forms(typed: pd.Series, canonical: np.ndarray, *forms: pd.Series) -> list[np.ndarray]:
+    """int64 numbers of each form (normalised, basic) of the distinct typed codes, equal exactly where
+    the forms are equal (-1 where NA). A form that is some typed code is numbered as that code (its
+    position), any other after them by its place among the forms. A code in the standard form is its
+    own form (`forms` hold those of the others, a few percent): so only those few forms are hashed,
+    and the million typed codes are probed into them, not hashed into a table of their own."""
+    others = pd.concat([form.reset_index(drop=True) for form in forms], ignore_index=True)
+    other_codes, other_values = pd.factorize(others, use_na_sentinel=True)
+    values = pa.array(pd.Series(other_values, dtype="string").array, type=pa.large_string())
+    typed_arr = pa.array(typed.array, type=pa.large_string())
+    # the typed code each distinct form is, if any (typed codes are distinct: at most one)
+    found = pc.fill_null(pc.index_in(typed_arr, value_set=values), -1).to_numpy(zero_copy_only=False)
+    typed_at = np.flatnonzero(found >= 0)
+    number = len(typed) + np.arange(len(values), dtype="int64")
+    number[found[typed_at]] = typed_at
+    of_other = np.where(other_codes >= 0, number[np.maximum(other_codes, 0)], -1)
+    out, start = [], 0
+    for form in forms:
+        ids = np.arange(len(typed), dtype="int64")  # a code in the standard form: its own position
+        ids[~canonical] = of_other[start : start + len(form)]
+        start += len(form)
+        out.append(ids)
+    return out
+
+
 def shared_codes(*sides: pd.Series) -> list[SideCodes]:
     """The code keys of each side's column of dossier codes (as typed), numbered across all of them."""
     lengths = [len(s) for s in sides]
     both = pd.concat([s.astype("string").reset_index(drop=True) for s in sides], ignore_index=True)
     rows, typed = distinct(both)
-    normalised = normal_form(typed).astype("string")
-    key_id = _numbers(normalised)
-    basic_id = _numbers(basic_form(typed).astype("string"))
+    canonical, other_normal, other_basic = code_forms(typed)
+    normalised = typed.copy()
+    normalised[~canonical] = other_normal.to_numpy()  # as normalise_code does (`_except_canonical`)
+    key_id, basic_id = _numbers_of_forms(typed, canonical, other_normal, other_basic)
     prefix, number = code_parts(normalised)
     text = normalised.fillna("").to_numpy(dtype=object)
     out = []

@@ -74,7 +74,7 @@ def _except_canonical(fn: Callable[[pd.Series], pd.Series]) -> Callable[[pd.Seri
     string passes over them."""
 
     def apply(s: pd.Series) -> pd.Series:
-        canonical = s.str.fullmatch(_CANONICAL).fillna(False).to_numpy(dtype=bool)
+        canonical = is_canonical(s)
         if not (~canonical).any():
             return s
         out = s.copy()
@@ -84,11 +84,16 @@ def _except_canonical(fn: Callable[[pd.Series], pd.Series]) -> Callable[[pd.Seri
     return apply
 
 
+def is_canonical(codes: pd.Series) -> np.ndarray:
+    """Codes already in the standard form, separators in place: every normalisation (`basic_code`,
+    `normalise_code`) leaves them as they are."""
+    return codes.str.fullmatch(_CANONICAL).fillna(False).to_numpy(dtype=bool)
+
+
 def basic_code(codes: pd.Series) -> pd.Series:
     """Upper-case, drop every whitespace, unify dash look-alikes; blank → NA (what 'the same code'
     means without any correction: links on it are `exact_code`)."""
-
-    return per_unique(codes, basic_form)
+    return per_unique(codes, _except_canonical(_basic))
 
 
 def _basic(s: pd.Series) -> pd.Series:
@@ -139,14 +144,13 @@ def _lenient(s: pd.Series) -> pd.Series:
     return out.mask(out.isna() | (out == ""))
 
 
-def normal_form(distinct_codes: pd.Series) -> pd.Series:
-    """`normalise_code` of each of these (distinct) codes, worked out on them directly."""
-    return _except_canonical(_lenient)(distinct_codes)
-
-
-def basic_form(distinct_codes: pd.Series) -> pd.Series:
-    """`basic_code` of each of these (distinct) codes, worked out on them directly."""
-    return _except_canonical(_basic)(distinct_codes)
+def code_forms(distinct_codes: pd.Series) -> tuple[np.ndarray, pd.Series, pd.Series]:
+    """(which of these (distinct) codes are in the standard form, their own normalised and basic
+    form; `normalise_code` and `basic_code` of the others, in their order), worked out on the
+    codes directly."""
+    canonical = is_canonical(distinct_codes)
+    others = distinct_codes[~canonical]
+    return canonical, _lenient(others).astype("string"), _basic(others).astype("string")
 
 
 def normalise_code(codes: pd.Series) -> pd.Series:
@@ -158,7 +162,7 @@ def normalise_code(codes: pd.Series) -> pd.Series:
     of digits) the letter O reads as 0 and I / l as 1. Letters in letter positions (the `H` of
     `H56`) and digits are never changed, so two different codes never share a key. Blank → NA.
     """
-    return per_unique(codes, normal_form)
+    return per_unique(codes, _except_canonical(_lenient))
 
 
 def _fold(s: pd.Series) -> pd.Series:
