@@ -392,32 +392,39 @@ def link(
     code_exists |= deferred_p
     # candidates are scored a batch of offices at a time (only those above threshold are kept),
     # so memory follows the largest office, not the whole province
-    kept: list[tuple[np.ndarray, np.ndarray, pd.DataFrame]] = []
-    scored = 0
     rest_office = fp.office[rest[P_IDX].to_numpy()]
     ids = shared_name_ids(fp, fe)
-    for batch in _office_batches(fp.office[p_rows], _BATCH_ROWS):
+    n_e = max(len(electronic), 1)
+
+    def score_batch(batch: np.ndarray) -> tuple[np.ndarray, np.ndarray, pd.DataFrame, int]:
+        """(paper rows, electronic rows, evidence) of the batch's candidates that pass, and how
+        many candidates were scored."""
         in_batch_p = p_rows[np.isin(fp.office[p_rows], batch)]
         in_batch_e = e_rows[np.isin(fe.office[e_rows], batch)]
         bp, be = block_candidates(fp, fe, in_batch_p, in_batch_e, config, ids)
         rb = rest[np.isin(rest_office, batch)]
         pi = np.concatenate([bp, rb[P_IDX].to_numpy()])
         ei = np.concatenate([be, rb[E_IDX].to_numpy()])
-        pair_key = _sorted_unique(pi.astype("int64") * max(len(electronic), 1) + ei)
-        pi, ei = pair_key // max(len(electronic), 1), pair_key % max(len(electronic), 1)
+        pair_key = _sorted_unique(pi.astype("int64") * n_e + ei)
+        pi, ei = pair_key // n_e, pair_key % n_e
         ev = score_pairs(fp, fe, pi, ei, config, code_exists, names)
-        scored += len(pi)
         ok = ev[POINTS].to_numpy() >= config.fuzzy_min_points
         # without an equal code, a disagreeing procedure or applicant needs the same minute of receipt
         disagree = (ev["procedure_points"].to_numpy() < 0) | (ev["applicant_points"].to_numpy() < 0)
         ok &= (
             ev["code_equal"].to_numpy(dtype=bool) | ~disagree | (ev["time_points"].to_numpy() >= TIME_MINUTE)
         )
-        kept.append((pi[ok], ei[ok], ev[ok].reset_index(drop=True)))
+        return pi[ok], ei[ok], ev[ok].reset_index(drop=True), len(pi)
+
+    # two batches at a time, on two threads: the NumPy gathers and sorts and rapidfuzz let go of the
+    # GIL. Results come back in batch order; the pairs of names scored are shared (a pair both
+    # threads meet at once may be scored twice, to the same points).
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        kept = list(pool.map(score_batch, _office_batches(fp.office[p_rows], _BATCH_ROWS)))
+    scored = sum(k[3] for k in kept)
     pi = np.concatenate([k[0] for k in kept]) if kept else np.empty(0, "int64")
     ei = np.concatenate([k[1] for k in kept]) if kept else np.empty(0, "int64")
     ev = pd.concat([k[2] for k in kept], ignore_index=True) if kept else score_pairs(fp, fe, pi, ei, config)
-    ok = np.ones(len(pi), dtype=bool)
     keep = greedy_one_to_one(pi, ei, ev[POINTS].to_numpy(), fp.rank[pi], fe.rank[ei], p_uid[pi], e_uid[ei])
     fuzzy = pd.concat(
         [pd.DataFrame({P_IDX: pi[keep], E_IDX: ei[keep]}), ev[keep].reset_index(drop=True)], axis=1
