@@ -430,7 +430,10 @@ def score_pairs(
     attainable += np.where(compared, QUANTITY_SAME, 0.0)
 
     frame = pd.DataFrame({f"{name}_points": out[name] for name in FIELDS})
-    total = frame.to_numpy().sum(axis=1)
+    # summed field by field (no 2-D copy of the frame); points are multiples of 0.5: sums are exact
+    total = np.zeros(len(pi))
+    for name in FIELDS:
+        total += out[name]
     frame[POINTS] = total
     frame[c.SCORE] = np.clip(
         np.divide(total, attainable, out=np.zeros_like(total), where=attainable > 0), 0, 1
