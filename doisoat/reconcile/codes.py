@@ -73,7 +73,7 @@ def _numbers_of_forms(typed: pd.Series, canonical: np.ndarray, *forms: pd.Series
     typed_at = np.flatnonzero(found >= 0)
     number = len(typed) + np.arange(len(values), dtype="int64")
     number[found[typed_at]] = typed_at
-    of_other = np.where(other_codes >= 0, number[np.maximum(other_codes, 0)], -1)
+    of_other = np.append(number, -1)[np.where(other_codes >= 0, other_codes, len(number))]  # NA: -1
     out, start = [], 0
     for form in forms:
         ids = np.arange(len(typed), dtype="int64")  # a code in the standard form: its own position
