@@ -12,8 +12,9 @@ from doisoat import schema as c
 from doisoat.reconcile import aggregates, compare, matching
 from doisoat.reconcile import mismatches as mm
 from doisoat.reconcile.calendar import WorkingCalendar, calendar_covering
+from doisoat.reconcile.codes import shared_codes
 from doisoat.reconcile.config import ReconcileConfig
-from doisoat.reconcile.keys import CODE_KEY, code_key, normalise_code
+from doisoat.reconcile.keys import CODE_KEY, code_key
 from doisoat.reconcile.result import Period, ReconcileResult
 
 log = logging.getLogger(__name__)
@@ -108,6 +109,36 @@ def canonical_order(
     return kept.take(rows).reset_index(drop=True)
 
 
+def _working_copy(
+    records: pd.DataFrame, lineage: list[str], bad_refs: set[object]
+) -> tuple[np.ndarray, pd.DataFrame]:
+    """(rows of `records` not quarantined, in their canonical order; the WORKING_COLUMNS of those
+    rows in that order)."""
+    rows = canonical_rows(records, lineage, ~records[c.REF].isin(bad_refs).to_numpy())
+    return rows, canonical_order(records, lineage, columns=WORKING_COLUMNS, rows=rows)
+
+
+def _link(
+    p_valid: pd.DataFrame, e_valid: pd.DataFrame, calendar: WorkingCalendar, config: ReconcileConfig
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """(links, paper duplicates, electronic duplicates) of the working copies, to which the
+    normalised code (CODE_KEY) is added. The code keys of both sides live only here: they are
+    freed before the comparison and the counts, where the run's memory peaks."""
+    # the code keys of both sides, worked out once per distinct code and numbered across the sides
+    p_codes, e_codes = shared_codes(p_valid[c.DOSSIER_CODE], e_valid[c.DOSSIER_CODE])
+    p_valid[CODE_KEY] = p_codes.key  # normalise_code of the dossier code
+    e_valid[CODE_KEY] = e_codes.key
+    dups_p = matching.find_duplicates(p_valid, config, p_codes.key_id)
+    dups_e = matching.find_duplicates(e_valid, config, e_codes.key_id)
+    # every row of a repeated paper code goes to the fuzzy pass, where the evidence (time of day,
+    # dates) decides which one is the record's; a row that finds another record had a copied code
+    group_p = np.union1d(dups_p["idx"].to_numpy(), dups_p[matching.FIRST_IDX].to_numpy())
+    links = matching.link(
+        p_valid, e_valid, calendar, config, group_p, dups_e["idx"].to_numpy(), codes=(p_codes, e_codes)
+    )
+    return links, dups_p, dups_e
+
+
 def reconcile(
     paper: pd.DataFrame,
     electronic: pd.DataFrame,
@@ -131,20 +162,14 @@ def reconcile(
     )
     bad_refs = set(quarantine[c.REF]) if len(quarantine) else set()
     # narrow working copies: only the columns matching and comparison read, in ledger order
-    # (the rows of `paper` / `electronic` each working row is: the breakdown counts links there)
-    p_rows = canonical_rows(paper, PAPER_LINEAGE, ~paper[c.REF].isin(bad_refs).to_numpy())
-    e_rows = canonical_rows(electronic, ELECTRONIC_LINEAGE, ~electronic[c.REF].isin(bad_refs).to_numpy())
-    p_valid = canonical_order(paper, PAPER_LINEAGE, columns=WORKING_COLUMNS, rows=p_rows)
-    e_valid = canonical_order(electronic, ELECTRONIC_LINEAGE, columns=WORKING_COLUMNS, rows=e_rows)
+    # (the rows of `paper` / `electronic` each working row is: the breakdown counts links there);
+    # the two sides' on two threads (their sorts, Arrow takes and hashes let go of the GIL)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        electronic_side = pool.submit(_working_copy, electronic, ELECTRONIC_LINEAGE, bad_refs)
+        p_rows, p_valid = _working_copy(paper, PAPER_LINEAGE, bad_refs)
+        e_rows, e_valid = electronic_side.result()
 
-    p_valid[CODE_KEY] = normalise_code(p_valid[c.DOSSIER_CODE])
-    e_valid[CODE_KEY] = normalise_code(e_valid[c.DOSSIER_CODE])
-    dups_p = matching.find_duplicates(p_valid, config)
-    dups_e = matching.find_duplicates(e_valid, config)
-    # every row of a repeated paper code goes to the fuzzy pass, where the evidence (time of day,
-    # dates) decides which one is the record's; a row that finds another record had a copied code
-    group_p = np.union1d(dups_p["idx"].to_numpy(), dups_p[matching.FIRST_IDX].to_numpy())
-    links = matching.link(p_valid, e_valid, calendar, config, group_p, dups_e["idx"].to_numpy())
+    links, dups_p, dups_e = _link(p_valid, e_valid, calendar, config)
     dups_p = matching.written_twice(
         p_valid, matching.unlinked_duplicates(dups_p, links[matching.P_IDX].to_numpy()), config
     )

@@ -42,8 +42,9 @@ from rapidfuzz.distance import OSA, Levenshtein
 from doisoat import schema as c
 from doisoat.reconcile import keys
 from doisoat.reconcile.calendar import WorkingCalendar
+from doisoat.reconcile.codes import SideCodes
 from doisoat.reconcile.config import ReconcileConfig
-from doisoat.reconcile.keys import basic_code, code_key, distinct_name_keys
+from doisoat.reconcile.names import SideNames
 from doisoat.reconcile.procedures import procedure_key
 from doisoat.reconcile.workdays import workday_numbers
 
@@ -67,13 +68,12 @@ class Features:
     """Comparison keys of one side's rows, computed once (positions as in the frame)."""
 
     office: np.ndarray  # int, shared numbering across sides
-    code: pd.Series  # normalise_code
-    basic: pd.Series  # basic_code
+    code_id: np.ndarray  # int64 number of normalise_code, shared by both sides (-1 when NA)
+    basic_id: np.ndarray  # int64 number of basic_code, shared by both sides (-1 when NA)
     code_prefix: np.ndarray  # int64 hash of the code without its trailing number (-1 when none)
     code_number: np.ndarray  # float, the trailing number (NaN when none)
-    name: pd.Series  # name_key
-    given: pd.Series
-    folded_name: pd.Series
+    name_key_id: np.ndarray  # int64 number of name_key, shared by both sides (-1 when NA)
+    given_id: np.ndarray  # int64 number of given_name, shared by both sides (-1 when NA)
     procedure: np.ndarray  # procedure_key
     day: np.ndarray  # datetime64[D]
     workday: np.ndarray  # int, working days since the calendar's start (-1 when no date)
@@ -86,8 +86,8 @@ class Features:
     # take Python strings, and each row's string is the shared object of its distinct value
     texts: dict[str, np.ndarray]
     has_name: np.ndarray  # bool, name not NA
-    name_id: np.ndarray  # int64 number of the folded name on its side (-1 when NA): names' keys
-    # (name, given, folded) all derive from the folded name, so equal numbers score alike
+    name_id: np.ndarray  # int64 number of the folded name, shared by both sides (-1 when NA):
+    # names' keys (name, given, folded) all derive from the folded name, so equal numbers score alike
     has_code: np.ndarray  # bool, code not NA
 
 
@@ -113,21 +113,6 @@ def swap_day_month(days: pd.Series) -> pd.Series:
     if isinstance(days, pd.Series):
         out.index = days.index
     return out
-
-
-def code_parts(code: pd.Series) -> tuple[np.ndarray, np.ndarray]:
-    """(int64 hash of the code without its trailing number, -1 when the code has none; the trailing
-    number as float, NaN when none) of each normalised code, with one Arrow regex kernel."""
-    arr = pa.chunked_array([pa.array(code.array, type=pa.large_string())]).combine_chunks()
-    digits = pc.replace_substring_regex(arr, r"^(?:.*\D)?", "")  # the trailing run of digits
-    matched = pc.fill_null(pc.not_equal(digits, ""), False).to_numpy(zero_copy_only=False)
-    prefix_arr = pc.utf8_rtrim(arr, characters="0123456789")
-    prefix_text = pd.Series(pd.arrays.ArrowStringArray(prefix_arr), dtype="string")
-    prefix = pd.util.hash_pandas_object(prefix_text.fillna(""), index=False).to_numpy().view("int64")
-    prefix = np.where(matched, prefix, -1)  # comparable across the two sides
-    digits = pc.if_else(matched, digits, pa.scalar(None, pa.large_string()))
-    number = pc.cast(digits, pa.float64()).to_numpy(zero_copy_only=False).astype("float64")
-    return prefix, number
 
 
 def _rank_within(groups: np.ndarray, order_by: list[pd.Series]) -> np.ndarray:
@@ -158,10 +143,17 @@ def minute_of_day(received: pd.Series) -> np.ndarray:
 
 
 def features(
-    records: pd.DataFrame, offices: pd.Index, calendar: WorkingCalendar, order_by: list[str]
+    records: pd.DataFrame,
+    offices: pd.Index,
+    calendar: WorkingCalendar,
+    order_by: list[str],
+    codes: SideCodes,
+    names: SideNames,
 ) -> Features:
     """Keys of every row. `order_by` are the columns ranking rows within their office (ties between
-    equally good candidates go to the rows that come first on both sides)."""
+    equally good candidates go to the rows that come first on both sides). `codes`, `names`: the
+    rows' code and name keys, numbered together with the other side's (`codes.shared_codes`,
+    `names.shared_names`): the scorer and the joins compare codes and names by those numbers."""
     recv = pd.to_datetime(records[c.RECEIVED_AT])
     day = recv.dt.normalize()
     office_rows, office_values = keys.office_codes(records[c.UNIT_CODE])
@@ -172,36 +164,26 @@ def features(
         if c.QUANTITY in records.columns
         else np.full(len(records), np.nan)
     )
-    code = code_key(records)
-    prefix, number = code_parts(code)
-    name_rows, distinct_names = distinct_name_keys(records[c.APPLICANT_NAME])
-    names = keys.per_row(name_rows, distinct_names, records.index)
-
-    def per_row(values: np.ndarray, missing: object) -> np.ndarray:
-        """Values of the distinct names taken for each row (`missing` where the name is NA)."""
-        return np.append(values, np.asarray([missing], dtype=values.dtype))[name_rows]
-
+    distinct_names, per_row = names.names, names.per_row
     # the scorers' strings made from the distinct names (a few hundred thousand), then taken per row
     texts = {
-        "name": per_row(text_array(distinct_names.key), ""),
-        "given": per_row(text_array(distinct_names.given), ""),
-        "folded_name": per_row(text_array(distinct_names.folded), ""),
-        "code": code.fillna("").to_numpy(dtype=object),  # nearly all distinct: no factorize first
+        "name": per_row(text_array(distinct_names.keys.key), ""),
+        "given": per_row(text_array(distinct_names.keys.given), ""),
+        "folded_name": per_row(text_array(distinct_names.keys.folded), ""),
+        "code": codes.text,
     }
-    folded_id, _ = pd.factorize(distinct_names.folded, use_na_sentinel=True)
     return Features(
         texts=texts,
-        has_name=per_row(distinct_names.key.notna().to_numpy(dtype=bool), False),
-        name_id=per_row(folded_id.astype("int64"), -1),
-        has_code=code.notna().to_numpy(dtype=bool),
+        has_name=per_row(distinct_names.keys.key.notna().to_numpy(dtype=bool), False),
+        name_id=per_row(distinct_names.folded_id, -1),
+        name_key_id=per_row(distinct_names.key_id, -1),
+        given_id=per_row(distinct_names.given_id, -1),
+        has_code=codes.has_code,
         office=office,
-        code=code,
-        code_prefix=prefix,
-        code_number=number,
-        basic=basic_code(records[c.DOSSIER_CODE]),
-        name=names.key,
-        given=names.given,
-        folded_name=names.folded,
+        code_id=codes.key_id,
+        basic_id=codes.basic_id,
+        code_prefix=codes.prefix,
+        code_number=codes.number,
         procedure=procedure_key(records[c.PROCEDURE_NAME]),
         day=day.to_numpy("datetime64[D]"),
         workday=_workdays(calendar, day),
@@ -259,22 +241,73 @@ def given_name_agrees(
     return one_way(a_given, b_tokens) & one_way(b_given, a_tokens)
 
 
+class ScoredNamePairs:
+    """The applicant points of the pairs of names scored so far, by the pair's key (the two folded
+    names' numbers): the fuzzy pass scores its candidates a batch of offices at a time, and a third
+    of the pairs of names a batch meets were met in an earlier one (common names), so each is
+    scored once. Each batch's pairs are kept as one sorted chunk, searched by binary search."""
+
+    def __init__(self) -> None:
+        self._chunks: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+
+    def find(self, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(found, points, compared) of each key; points 0 and compared False where not found."""
+        found = np.zeros(len(keys), dtype=bool)
+        points, compared = np.zeros(len(keys)), np.zeros(len(keys), dtype=bool)
+        # the keys searched in sorted order: the binary searches then walk memory in one direction
+        order = np.argsort(keys)
+        ordered = keys[order]
+        for known, known_points, known_compared in self._chunks:
+            at = np.minimum(np.searchsorted(known, ordered), len(known) - 1)
+            hit = order[known[at] == ordered]
+            at = at[known[at] == ordered]
+            points[hit], compared[hit] = known_points[at], known_compared[at]
+            found[hit] = True
+        return found, points, compared
+
+    def add(self, keys: np.ndarray, points: np.ndarray, compared: np.ndarray) -> None:
+        if len(keys):
+            order = np.argsort(keys)
+            self._chunks.append((keys[order], points[order], compared[order]))
+
+
 def applicant_points(
-    p: Features, e: Features, pi: np.ndarray, ei: np.ndarray, config: ReconcileConfig
+    p: Features,
+    e: Features,
+    pi: np.ndarray,
+    ei: np.ndarray,
+    config: ReconcileConfig,
+    scored: ScoredNamePairs | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """(points, compared) of the applicant names of each pair, scored once per distinct pair of
     names (`applicant_points_per_pair`): the fuzzy pass's millions of candidate pairs repeat the
-    same (name, name) pairs many times over (a block shares the name's words)."""
+    same (name, name) pairs many times over (a block shares the name's words). `scored`: the pairs
+    of names scored by earlier calls, taken from there (and this call's added to it)."""
     if not len(pi):
         return applicant_points_per_pair(p, e, pi, ei, config)
-    width = int(e.name_id.max(initial=-1)) + 2
+    width = int(max(p.name_id.max(initial=-1), e.name_id.max(initial=-1))) + 2
     codes, distinct = pd.factorize((p.name_id[pi] + 1) * width + (e.name_id[ei] + 1))
-    if len(distinct) == len(pi):
-        return applicant_points_per_pair(p, e, pi, ei, config)
     first = np.empty(len(distinct), dtype="int64")  # a pair of rows standing for each distinct pair
     first[codes[::-1]] = np.arange(len(pi) - 1, -1, -1)
-    points, compared = applicant_points_per_pair(p, e, pi[first], ei[first], config)
+    scored = scored or ScoredNamePairs()
+    found, points, compared = scored.find(distinct)
+    todo = np.flatnonzero(~found)
+    points[todo], compared[todo] = _points_unless_same_name(p, e, pi[first[todo]], ei[first[todo]], config)
+    scored.add(distinct[todo], points[todo], compared[todo])
     return points[codes], compared[codes]
+
+
+def _points_unless_same_name(
+    p: Features, e: Features, pi: np.ndarray, ei: np.ndarray, config: ReconcileConfig
+) -> tuple[np.ndarray, np.ndarray]:
+    """`applicant_points_per_pair`, with the pairs of one folded name (most of them) given their
+    points without a string compared: the same folded name has the same words, so NAME_SAME."""
+    same = (p.name_id[pi] == e.name_id[ei]) & (p.name_id[pi] >= 0)  # numbers shared by both sides
+    points, compared = np.where(same, NAME_SAME, 0.0), same.copy()
+    k = np.flatnonzero(~same)
+    if len(k):
+        points[k], compared[k] = applicant_points_per_pair(p, e, pi[k], ei[k], config)
+    return points, compared
 
 
 def applicant_points_per_pair(
@@ -316,21 +349,23 @@ def score_pairs(
     ei: np.ndarray,
     config: ReconcileConfig,
     p_code_exists: np.ndarray | None = None,
+    scored_names: ScoredNamePairs | None = None,
 ) -> pd.DataFrame:
     """Points per field, total points and score of each candidate pair (paper pi, electronic ei).
 
     `p_code_exists` marks paper rows whose code is some electronic record's code: such a code is
-    no typo, so a code one character away from it earns nothing."""
+    no typo, so a code one character away from it earns nothing. `scored_names`: the pairs of
+    names scored by earlier calls on the same features (`applicant_points`)."""
     out: dict[str, np.ndarray] = {}
     attainable = np.zeros(len(pi))
     # code
-    pc, ec = p.texts["code"][pi], e.texts["code"][ei]  # object arrays: no list per pair
     has = p.has_code[pi] & e.has_code[ei]
-    equal = has & (pc == ec).astype(bool)
+    equal = has & (p.code_id[pi] == e.code_id[ei])  # numbers shared by both sides: no string compared
     near = np.zeros(len(pi), dtype=bool)
     k = np.flatnonzero(has & ~equal)
     if len(k):
-        dist = process.cpdist(pc[k].tolist(), ec[k].tolist(), scorer=Levenshtein.distance, workers=-1)
+        pc, ec = p.texts["code"][pi[k]], e.texts["code"][ei[k]]  # object arrays: no list per pair
+        dist = process.cpdist(pc.tolist(), ec.tolist(), scorer=Levenshtein.distance, workers=-1)
         # one character apart, or the same prefix with the neighbouring sequence number (…0009 / …0010)
         neighbour = (p.code_prefix[pi[k]] == e.code_prefix[ei[k]]) & (
             np.abs(p.code_number[pi[k]] - e.code_number[ei[k]]) == 1
@@ -344,7 +379,7 @@ def score_pairs(
     )
     attainable += np.where(has, CODE_EQUAL, 0.0)
     # applicant
-    out["applicant"], compared = applicant_points(p, e, pi, ei, config)
+    out["applicant"], compared = applicant_points(p, e, pi, ei, config, scored_names)
     attainable += np.where(compared, NAME_SAME, 0.0)
     # procedure
     pp, ep = p.procedure[pi], e.procedure[ei]
@@ -395,7 +430,10 @@ def score_pairs(
     attainable += np.where(compared, QUANTITY_SAME, 0.0)
 
     frame = pd.DataFrame({f"{name}_points": out[name] for name in FIELDS})
-    total = frame.to_numpy().sum(axis=1)
+    # summed field by field (no 2-D copy of the frame); points are multiples of 0.5: sums are exact
+    total = np.zeros(len(pi))
+    for name in FIELDS:
+        total += out[name]
     frame[POINTS] = total
     frame[c.SCORE] = np.clip(
         np.divide(total, attainable, out=np.zeros_like(total), where=attainable > 0), 0, 1

@@ -49,9 +49,14 @@ def per_unique(values: pd.Series, fn: Callable[[pd.Series], pd.Series]) -> pd.Se
     codes, uniques = distinct(values)
     if len(uniques) == 0:
         return pd.Series(pd.NA, index=values.index, dtype="string")
-    done = _arrow(fn(uniques))
-    taken = done.take(pa.array(codes, mask=codes < 0))  # broadcast back in C, nulls where NA
-    return pd.Series(pd.arrays.ArrowStringArray(taken), index=values.index, dtype="string")
+    return broadcast(fn(uniques), codes, values.index)
+
+
+def broadcast(done: pd.Series, codes: np.ndarray, index: pd.Index) -> pd.Series:
+    """The strings of `done` (one per distinct value) taken for each row's `codes` (NA where a
+    code is negative), by one Arrow take in C: no Python string per row."""
+    taken = _arrow(done).take(pa.array(codes, mask=codes < 0))
+    return pd.Series(pd.arrays.ArrowStringArray(taken), index=index, dtype="string")
 
 
 def _arrow(s: pd.Series) -> pa.Array:
@@ -69,7 +74,7 @@ def _except_canonical(fn: Callable[[pd.Series], pd.Series]) -> Callable[[pd.Seri
     string passes over them."""
 
     def apply(s: pd.Series) -> pd.Series:
-        canonical = s.str.fullmatch(_CANONICAL).fillna(False).to_numpy(dtype=bool)
+        canonical = is_canonical(s)
         if not (~canonical).any():
             return s
         out = s.copy()
@@ -79,15 +84,21 @@ def _except_canonical(fn: Callable[[pd.Series], pd.Series]) -> Callable[[pd.Seri
     return apply
 
 
+def is_canonical(codes: pd.Series) -> np.ndarray:
+    """Codes already in the standard form, separators in place: every normalisation (`basic_code`,
+    `normalise_code`) leaves them as they are."""
+    return codes.str.fullmatch(_CANONICAL).fillna(False).to_numpy(dtype=bool)
+
+
 def basic_code(codes: pd.Series) -> pd.Series:
     """Upper-case, drop every whitespace, unify dash look-alikes; blank → NA (what 'the same code'
     means without any correction: links on it are `exact_code`)."""
+    return per_unique(codes, _except_canonical(_basic))
 
-    def fn(s: pd.Series) -> pd.Series:
-        s = s.str.upper().str.replace(r"\s+", "", regex=True).str.replace(_DASH_CLASS, "-", regex=True)
-        return s.mask(s.isna() | (s == ""))
 
-    return per_unique(codes, _except_canonical(fn))
+def _basic(s: pd.Series) -> pd.Series:
+    s = s.str.upper().str.replace(r"\s+", "", regex=True).str.replace(_DASH_CLASS, "-", regex=True)
+    return s.mask(s.isna() | (s == ""))
 
 
 _DASH_CLASS = "[–—‐−_/]"
@@ -131,6 +142,15 @@ def _lenient(s: pd.Series) -> pd.Series:
         )
     out = rebuilt.where(done, other)
     return out.mask(out.isna() | (out == ""))
+
+
+def code_forms(distinct_codes: pd.Series) -> tuple[np.ndarray, pd.Series, pd.Series]:
+    """(which of these (distinct) codes are in the standard form, their own normalised and basic
+    form; `normalise_code` and `basic_code` of the others, in their order), worked out on the
+    codes directly."""
+    canonical = is_canonical(distinct_codes)
+    others = distinct_codes[~canonical]
+    return canonical, _lenient(others).astype("string"), _basic(others).astype("string")
 
 
 def normalise_code(codes: pd.Series) -> pd.Series:
@@ -182,8 +202,13 @@ class NameKeys:
 def distinct_name_keys(names: pd.Series) -> tuple[np.ndarray, NameKeys]:
     """(number of each row's name, -1 where NA, as `distinct`; the keys of the distinct names)."""
     codes, uniques = distinct(names)
+    return codes, keys_of_distinct_names(uniques)
+
+
+def keys_of_distinct_names(uniques: pd.Series) -> NameKeys:
+    """The keys of each of these names (already distinct: no numbering first)."""
     folded = _fold(uniques).astype("string")
-    return codes, NameKeys(
+    return NameKeys(
         folded=folded, key=per_unique(folded, _sorted_words), given=per_unique(folded, _last_word)
     )
 

@@ -22,6 +22,7 @@ tolerant normalisation), `fuzzy` (linked on the other fields).
 from __future__ import annotations
 
 import logging
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import pandas as pd
@@ -29,6 +30,7 @@ import pandas as pd
 from doisoat import schema as c
 from doisoat.reconcile.assignment import greedy_one_to_one
 from doisoat.reconcile.calendar import WorkingCalendar
+from doisoat.reconcile.codes import SideCodes, shared_codes
 from doisoat.reconcile.config import ReconcileConfig
 from doisoat.reconcile.evidence import (
     AGREED,
@@ -36,6 +38,7 @@ from doisoat.reconcile.evidence import (
     POINTS,
     TIME_MINUTE,
     Features,
+    ScoredNamePairs,
     agreed_fields,
     features,
     minute_of_day,
@@ -43,6 +46,7 @@ from doisoat.reconcile.evidence import (
     score_pairs,
 )
 from doisoat.reconcile.keys import code_key, office_codes
+from doisoat.reconcile.names import shared_names
 from doisoat.reconcile.procedures import procedure_key
 
 log = logging.getLogger(__name__)
@@ -70,15 +74,20 @@ def _same_person_mask(names_a: pd.Series, names_b: pd.Series, config: ReconcileC
     return same_person(names_a, names_b, config)
 
 
-def find_duplicates(records: pd.DataFrame, config: ReconcileConfig | None = None) -> pd.DataFrame:
+def find_duplicates(
+    records: pd.DataFrame, config: ReconcileConfig | None = None, code_ids: np.ndarray | None = None
+) -> pd.DataFrame:
     """Rows whose (office, normalised code) appeared earlier on the same side, same applicant.
 
     Returns positions `idx` of each repeated row and `first_idx` of the first occurrence.
+    `code_ids`: a number per row equal for equal normalised codes, -1 for none (`SideCodes.key_id`),
+    when already made; otherwise the codes are numbered here.
     """
     config = config or ReconcileConfig()
-    # (office, code) as one integer per row: groups numbered in order of first appearance
+    # (office, code) as one integer per row: groups numbered in order of first appearance (any
+    # numbering of the codes gives the same groups, so the shared numbers do as well as the side's)
     office, _ = office_codes(records[c.UNIT_CODE])
-    key, _ = pd.factorize(code_key(records), use_na_sentinel=True)
+    key = pd.factorize(code_key(records), use_na_sentinel=True)[0] if code_ids is None else code_ids
     pos = np.flatnonzero(key >= 0)
     group, _ = pd.factorize(office[pos].astype("int64") * (int(key.max(initial=0)) + 1) + key[pos])
     # a group's first row is where the running maximum of the group numbers grows
@@ -143,8 +152,8 @@ SharedIds = tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]
 
 
 def shared_name_ids(p: Features, e: Features) -> SharedIds:
-    """Numbers of the name keys and of the given names, shared by both sides (`_shared_ids`)."""
-    return _shared_ids(p.name, e.name), _shared_ids(p.given, e.given)
+    """Numbers of the name keys and of the given names, shared by both sides (-1 where NA)."""
+    return (p.name_key_id, e.name_key_id), (p.given_id, e.given_id)
 
 
 def block_candidates(
@@ -191,6 +200,9 @@ def block_candidates(
         for base, offsets in windows:
             rows = p_rows[(base[p_rows] >= 0) & (p_group[p_rows] >= 0)]
             start = (p.office[rows].astype("int64") * _GROUPS + p_group[rows]) * _DAY_SPAN + base[rows]
+            # searched in sorted order (the binary searches walk memory one way; pairs are sorted later)
+            by_start = np.argsort(start)
+            rows, start = rows[by_start], start[by_start]
             # the window's days are consecutive keys of the (office, group): one range per row
             which, pos = _ranges(e_sorted, start + offsets[0], start + offsets[-1])
             parts_p.append(rows[which])
@@ -217,23 +229,26 @@ def _sorted_unique(keys: np.ndarray) -> np.ndarray:
     return keys[np.concatenate([[True], keys[1:] != keys[:-1]])] if len(keys) else keys
 
 
-def _shared_ids(a: pd.Series, b: pd.Series) -> tuple[np.ndarray, np.ndarray]:
-    codes, _ = pd.factorize(pd.concat([a, b], ignore_index=True), use_na_sentinel=True)
-    return codes[: len(a)].astype("int64"), codes[len(a) :].astype("int64")
-
-
 def _code_candidates(p: Features, e: Features, p_rows: np.ndarray, e_rows: np.ndarray) -> pd.DataFrame:
-    # the codes as integers numbered across both sides: the join and the counts compare integers
-    both = pd.concat([p.code.take(p_rows), e.code.take(e_rows)], ignore_index=True)
-    key, _ = pd.factorize(both, use_na_sentinel=True)
-    left = pd.DataFrame({"o": p.office[p_rows], "k": key[: len(p_rows)], P_IDX: p_rows})
-    right = pd.DataFrame({"o": e.office[e_rows], "k": key[len(p_rows) :], E_IDX: e_rows})
-    left, right = left[left["k"].to_numpy() >= 0], right[right["k"].to_numpy() >= 0]
-    pairs = left.merge(right, on=["o", "k"], how="inner")
-    n_left = pairs.groupby(["o", "k"], sort=False)[P_IDX].transform("nunique")
-    n_right = pairs.groupby(["o", "k"], sort=False)[E_IDX].transform("nunique")
-    pairs["unique"] = (n_left == 1) & (n_right == 1)
-    return pairs[[P_IDX, E_IDX, "unique"]].reset_index(drop=True)
+    """Every pair of rows (paper in `p_rows`, electronic in `e_rows`) with the same office and
+    normalised code, paper rows in their order and each one's records in theirs (an inner merge's
+    order); `unique`: the code is that of no other row of the office on either side.
+
+    A join of integers: (office, shared code number) as one int64 key per row, the electronic keys
+    sorted once and each paper key's run of equals found by binary search."""
+    p_rows, e_rows = p_rows[p.code_id[p_rows] >= 0], e_rows[e.code_id[e_rows] >= 0]
+    width = int(max(p.code_id.max(initial=0), e.code_id.max(initial=0))) + 1
+    p_keys = p.office[p_rows].astype("int64") * width + p.code_id[p_rows]
+    e_keys = e.office[e_rows].astype("int64") * width + e.code_id[e_rows]
+    order = np.argsort(e_keys, kind="stable")
+    e_sorted, e_ordered = e_keys[order], e_rows[order]
+    which, pos = _ranges(e_sorted, p_keys)
+    pi, pk = p_rows[which], p_keys[which]
+    # rows of each key on either side: a key's run length in the sorted keys
+    p_sorted = np.sort(p_keys)
+    n_left = np.searchsorted(p_sorted, pk, side="right") - np.searchsorted(p_sorted, pk, side="left")
+    n_right = np.searchsorted(e_sorted, pk, side="right") - np.searchsorted(e_sorted, pk, side="left")
+    return pd.DataFrame({P_IDX: pi, E_IDX: e_ordered[pos], "unique": (n_left == 1) & (n_right == 1)})
 
 
 def _wide_pass(
@@ -244,6 +259,7 @@ def _wide_pass(
     config: ReconcileConfig,
     code_exists: np.ndarray,
     uids: tuple[np.ndarray, np.ndarray],
+    scored_names: ScoredNamePairs | None = None,
 ) -> pd.DataFrame:
     """Rows still alone: the same applicant and procedure in the same office within
     `wide_window_days` working days (of the paper date, or of that date with day and month
@@ -288,7 +304,7 @@ def _wide_pass(
     pi, ei, apart = pi[near], ei[near], apart[near]
     if not len(pi):
         return empty
-    ev = score_pairs(p, e, pi, ei, config, code_exists)
+    ev = score_pairs(p, e, pi, ei, config, code_exists, scored_names)
     timed = ~np.isnan(p.minute[pi]) & ~np.isnan(e.minute[ei])
     same_minute = ev["time_points"].to_numpy() >= TIME_MINUTE
     procedure = ev["procedure_points"].to_numpy()
@@ -315,6 +331,7 @@ def link(
     config: ReconcileConfig,
     defer_paper: np.ndarray | None = None,
     skip_electronic: np.ndarray | None = None,
+    codes: tuple[SideCodes, SideCodes] | None = None,
 ) -> pd.DataFrame:
     """One-to-one links between the rows (positions) of the two frames, with their evidence.
 
@@ -323,14 +340,20 @@ def link(
     to a record their first occurrence did not take (a same-person dossier of the day whose code
     was copied from the row above); those left unlinked are the duplicates. Electronic rows at
     `skip_electronic` (the software numbers its records itself: a repeated code is a repeated
-    record) take no part.
+    record) take no part. `codes`: both sides' code keys (`shared_codes`) when already made.
     """
     # both sides' offices, numbered in order of first appearance ("" for none)
     offices = pd.Index(
         pd.concat([office_codes(paper[c.UNIT_CODE])[1], office_codes(electronic[c.UNIT_CODE])[1]]).unique()
     )
-    fp = features(paper, offices, calendar, PAPER_ORDER)
-    fe = features(electronic, offices, calendar, ELECTRONIC_ORDER)
+    p_codes, e_codes = codes or shared_codes(paper[c.DOSSIER_CODE], electronic[c.DOSSIER_CODE])
+    p_names, e_names = shared_names(paper[c.APPLICANT_NAME], electronic[c.APPLICANT_NAME])
+    # the two sides' features on two threads: their heavy steps (Arrow kernels, NumPy sorts) let go
+    # of the GIL, and each side's temporaries are a few arrays of a million rows
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        paper_side = pool.submit(features, paper, offices, calendar, PAPER_ORDER, p_codes, p_names)
+        fe = features(electronic, offices, calendar, ELECTRONIC_ORDER, e_codes, e_names)
+        fp = paper_side.result()
     p_pool = np.ones(len(paper), dtype=bool)
     e_pool = np.ones(len(electronic), dtype=bool)
     deferred_p = np.zeros(len(paper), dtype=bool)
@@ -342,7 +365,10 @@ def link(
 
     # exact pass: unique codes on both sides, applicants not disagreeing
     code_pairs = _code_candidates(fp, fe, np.flatnonzero(p_pool), np.flatnonzero(e_pool))
-    code_ev = score_pairs(fp, fe, code_pairs[P_IDX].to_numpy(), code_pairs[E_IDX].to_numpy(), config)
+    names = ScoredNamePairs()  # the pairs of names scored, for every call below
+    code_ev = score_pairs(
+        fp, fe, code_pairs[P_IDX].to_numpy(), code_pairs[E_IDX].to_numpy(), config, scored_names=names
+    )
     clean = (
         code_pairs["unique"].to_numpy()
         & (code_ev["applicant_points"].to_numpy() >= 0)
@@ -366,32 +392,37 @@ def link(
     code_exists |= deferred_p
     # candidates are scored a batch of offices at a time (only those above threshold are kept),
     # so memory follows the largest office, not the whole province
-    kept: list[tuple[np.ndarray, np.ndarray, pd.DataFrame]] = []
-    scored = 0
     rest_office = fp.office[rest[P_IDX].to_numpy()]
     ids = shared_name_ids(fp, fe)
-    for batch in _office_batches(fp.office[p_rows], _BATCH_ROWS):
+    n_e = max(len(electronic), 1)
+
+    def score_batch(batch: np.ndarray) -> tuple[np.ndarray, np.ndarray, pd.DataFrame, int]:
+        """(paper rows, electronic rows, evidence) of the batch's candidates that pass, and how
+        many candidates were scored."""
         in_batch_p = p_rows[np.isin(fp.office[p_rows], batch)]
         in_batch_e = e_rows[np.isin(fe.office[e_rows], batch)]
         bp, be = block_candidates(fp, fe, in_batch_p, in_batch_e, config, ids)
         rb = rest[np.isin(rest_office, batch)]
         pi = np.concatenate([bp, rb[P_IDX].to_numpy()])
         ei = np.concatenate([be, rb[E_IDX].to_numpy()])
-        pair_key = _sorted_unique(pi.astype("int64") * max(len(electronic), 1) + ei)
-        pi, ei = pair_key // max(len(electronic), 1), pair_key % max(len(electronic), 1)
-        ev = score_pairs(fp, fe, pi, ei, config, code_exists)
-        scored += len(pi)
+        pair_key = _sorted_unique(pi.astype("int64") * n_e + ei)
+        pi, ei = pair_key // n_e, pair_key % n_e
+        ev = score_pairs(fp, fe, pi, ei, config, code_exists, names)
         ok = ev[POINTS].to_numpy() >= config.fuzzy_min_points
         # without an equal code, a disagreeing procedure or applicant needs the same minute of receipt
         disagree = (ev["procedure_points"].to_numpy() < 0) | (ev["applicant_points"].to_numpy() < 0)
         ok &= (
             ev["code_equal"].to_numpy(dtype=bool) | ~disagree | (ev["time_points"].to_numpy() >= TIME_MINUTE)
         )
-        kept.append((pi[ok], ei[ok], ev[ok].reset_index(drop=True)))
+        return pi[ok], ei[ok], ev[ok].reset_index(drop=True), len(pi)
+
+    # one batch at a time (on two threads, the heap each thread grows kept the run's memory peak
+    # up to 170 MiB higher, at the 4 GiB limit, for no gain measurable on the shared machine)
+    kept = [score_batch(batch) for batch in _office_batches(fp.office[p_rows], _BATCH_ROWS)]
+    scored = sum(k[3] for k in kept)
     pi = np.concatenate([k[0] for k in kept]) if kept else np.empty(0, "int64")
     ei = np.concatenate([k[1] for k in kept]) if kept else np.empty(0, "int64")
     ev = pd.concat([k[2] for k in kept], ignore_index=True) if kept else score_pairs(fp, fe, pi, ei, config)
-    ok = np.ones(len(pi), dtype=bool)
     keep = greedy_one_to_one(pi, ei, ev[POINTS].to_numpy(), fp.rank[pi], fe.rank[ei], p_uid[pi], e_uid[ei])
     fuzzy = pd.concat(
         [pd.DataFrame({P_IDX: pi[keep], E_IDX: ei[keep]}), ev[keep].reset_index(drop=True)], axis=1
@@ -405,15 +436,14 @@ def link(
     p_pool[pi[keep]] = False
     e_pool[ei[keep]] = False
     wide = _wide_pass(
-        fp, fe, np.flatnonzero(p_pool), np.flatnonzero(e_pool), config, code_exists, (p_uid, e_uid)
+        fp, fe, np.flatnonzero(p_pool), np.flatnonzero(e_pool), config, code_exists, (p_uid, e_uid), names
     )
     fuzzy = pd.concat([fuzzy, wide], ignore_index=True)
 
     links = pd.concat([exact.drop(columns="unique"), fuzzy], ignore_index=True)
-    # codes equal as typed (Arrow takes: no Python string per link); missing on either side: not equal
-    p_basic = fp.basic.astype("string").take(links[P_IDX].to_numpy()).reset_index(drop=True)
-    e_basic = fe.basic.astype("string").take(links[E_IDX].to_numpy()).reset_index(drop=True)
-    same_basic = (p_basic == e_basic).fillna(False).to_numpy(dtype=bool)
+    # codes equal as typed (their shared numbers); missing on either side: not equal
+    p_basic, e_basic = fp.basic_id[links[P_IDX].to_numpy()], fe.basic_id[links[E_IDX].to_numpy()]
+    same_basic = (p_basic == e_basic) & (p_basic >= 0)
     code_equal = links["code_equal"].to_numpy(dtype=bool)
     methods = pd.array([METHOD_EXACT, METHOD_NORMALISED, METHOD_FUZZY], dtype="str")  # taken per link
     links[c.METHOD] = methods.take(np.where(code_equal, np.where(same_basic, 0, 1), 2))

@@ -11,16 +11,17 @@ from hypothesis import strategies as st
 
 from doisoat import schema as c
 from doisoat.reconcile.calendar import calendar_for_years
+from doisoat.reconcile.codes import code_parts, shared_codes
 from doisoat.reconcile.compare import _same_procedure, per_distinct_pair, same_person
 from doisoat.reconcile.config import ReconcileConfig
 from doisoat.reconcile.engine import _lineage_order
 from doisoat.reconcile.evidence import (
     FIELDS,
+    ScoredNamePairs,
     _rank_within,
     agreed_fields,
     applicant_points,
     applicant_points_per_pair,
-    code_parts,
     features,
     ref_hashes,
     swap_day_month,
@@ -37,6 +38,7 @@ from doisoat.reconcile.keys import (
     per_unique,
 )
 from doisoat.reconcile.matching import FIRST_IDX, _sorted_unique, find_duplicates
+from doisoat.reconcile.names import shared_names
 from doisoat.reconcile.procedures import expand, procedure_key, resolve
 from doisoat.reconcile.workdays import days_between, workday_numbers
 from doisoat.reference import procedures
@@ -328,8 +330,10 @@ def test_applicant_points_per_distinct_pair_equal_every_pair_scored(
     paper = f.paper(*({c.APPLICANT_NAME: n} for n in paper_names))
     electronic = f.electronic(*({c.APPLICANT_NAME: n} for n in electronic_names))
     offices = pd.Index(["000.01.22.H56"])
-    fp = features(paper, offices, cal, [c.RECEIVED_AT])
-    fe = features(electronic, offices, cal, [c.RECEIVED_AT])
+    p_codes, e_codes = shared_codes(paper[c.DOSSIER_CODE], electronic[c.DOSSIER_CODE])
+    p_names, e_names = shared_names(paper[c.APPLICANT_NAME], electronic[c.APPLICANT_NAME])
+    fp = features(paper, offices, cal, [c.RECEIVED_AT], p_codes, p_names)
+    fe = features(electronic, offices, cal, [c.RECEIVED_AT], e_codes, e_names)
     pi = np.asarray([a % len(paper_names) for a, _ in pairs], dtype="int64")
     ei = np.asarray([b % len(electronic_names) for _, b in pairs], dtype="int64")
     config = ReconcileConfig()
@@ -337,6 +341,12 @@ def test_applicant_points_per_distinct_pair_equal_every_pair_scored(
     plain_points, plain_compared = applicant_points_per_pair(fp, fe, pi, ei, config)
     assert points.tolist() == plain_points.tolist()
     assert compared.tolist() == plain_compared.tolist()
+    # in two batches, the second taking the pairs of names the first scored
+    scored, half = ScoredNamePairs(), len(pi) // 2
+    first = applicant_points(fp, fe, pi[:half], ei[:half], config, scored)
+    second = applicant_points(fp, fe, pi[half:], ei[half:], config, scored)
+    assert np.concatenate([first[0], second[0]]).tolist() == plain_points.tolist()
+    assert np.concatenate([first[1], second[1]]).tolist() == plain_compared.tolist()
 
 
 @settings(max_examples=30, deadline=None)
@@ -348,7 +358,9 @@ def test_features_from_distinct_names_equal_the_per_row_forms(
     refs hashed for some rows equal the whole column's hashes there."""
     codes = ["000.01.22.H56-190102-0009", None, "H56 19"]
     paper = f.paper(*({c.APPLICANT_NAME: n, c.DOSSIER_CODE: codes[i % 3]} for i, n in enumerate(names)))
-    fp = features(paper, pd.Index(["000.01.22.H56"]), calendar_for_years(2019, 2019), [c.RECEIVED_AT])
+    cal, (codes,) = calendar_for_years(2019, 2019), shared_codes(paper[c.DOSSIER_CODE])
+    (names_,) = shared_names(paper[c.APPLICANT_NAME])
+    fp = features(paper, pd.Index(["000.01.22.H56"]), cal, [c.RECEIVED_AT], codes, names_)
     keys = name_keys(paper[c.APPLICANT_NAME])
     assert fp.texts["name"].tolist() == text_array(keys.key).tolist()
     assert fp.texts["given"].tolist() == text_array(keys.given).tolist()

@@ -1,0 +1,65 @@
+"""The applicants' names of both sides, keyed once for the whole linkage.
+
+Names repeat (a few hundred thousand distinct among a million rows) and the two sides write
+mostly the same ones. Each side's names are numbered from its own distinct values (a categorical's
+codes: no string hashed per row), the distinct names of both sides are united, and their keys
+(`keys.fold_text`, `name_key`, `given_name`) are worked out once per name of that union. Numbers
+of the keys are then shared by both sides: blocking joins on them without hashing strings again,
+and the scorer sees at once that two rows carry the same name.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from doisoat.reconcile.keys import NameKeys, distinct, keys_of_distinct_names
+
+
+@dataclass(frozen=True)
+class DistinctNames:
+    """The keys of the distinct names of all sides, and their numbers (-1 where a key is NA)."""
+
+    keys: NameKeys
+    folded_id: np.ndarray  # int64 number of the folded name: names' keys all derive from it
+    key_id: np.ndarray  # int64 number of the name key (the folded words, sorted)
+    given_id: np.ndarray  # int64 number of the given name
+
+
+@dataclass(frozen=True)
+class SideNames:
+    """One side's names: the number of each row's name among `names`' (-1 where NA)."""
+
+    rows: np.ndarray
+    names: DistinctNames
+
+    def per_row(self, values: np.ndarray, missing: object) -> np.ndarray:
+        """Values of the distinct names taken for each row (`missing` where the name is NA)."""
+        return np.append(values, np.asarray([missing], dtype=values.dtype))[self.rows]
+
+
+def _numbers(values: pd.Series) -> np.ndarray:
+    codes, _ = pd.factorize(values, use_na_sentinel=True)
+    return codes.astype("int64")
+
+
+def shared_names(*sides: pd.Series) -> list[SideNames]:
+    """The names of each side's column of applicants' names, keyed and numbered across all sides."""
+    numbered = [distinct(side) for side in sides]
+    # the union of the sides' distinct names, and where each side's distinct names stand in it
+    union_rows, union = pd.factorize(
+        pd.concat([uniques for _, uniques in numbered], ignore_index=True), use_na_sentinel=True
+    )
+    keys = keys_of_distinct_names(pd.Series(union, dtype="string"))
+    names = DistinctNames(
+        keys=keys, folded_id=_numbers(keys.folded), key_id=_numbers(keys.key), given_id=_numbers(keys.given)
+    )
+    out, start = [], 0
+    for codes, uniques in numbered:
+        in_union = union_rows[start : start + len(uniques)].astype("int64")
+        start += len(uniques)
+        rows = np.append(in_union, -1)[np.where(codes >= 0, codes, len(in_union))]  # NA: -1
+        out.append(SideNames(rows=rows, names=names))
+    return out
