@@ -377,6 +377,7 @@ def link(
     exact = pd.concat(
         [code_pairs[clean].reset_index(drop=True), code_ev[clean].reset_index(drop=True)], axis=1
     )
+    del code_ev  # (the memory peak is the end of linking: nothing held longer than needed)
     p_pool[exact[P_IDX].to_numpy()] = False
     e_pool[exact[E_IDX].to_numpy()] = False
     log.info("exact pass: %d links, %d code-equal pairs demoted", len(exact), int((~clean).sum()))
@@ -423,10 +424,12 @@ def link(
     pi = np.concatenate([k[0] for k in kept]) if kept else np.empty(0, "int64")
     ei = np.concatenate([k[1] for k in kept]) if kept else np.empty(0, "int64")
     ev = pd.concat([k[2] for k in kept], ignore_index=True) if kept else score_pairs(fp, fe, pi, ei, config)
+    del kept
     keep = greedy_one_to_one(pi, ei, ev[POINTS].to_numpy(), fp.rank[pi], fe.rank[ei], p_uid[pi], e_uid[ei])
     fuzzy = pd.concat(
         [pd.DataFrame({P_IDX: pi[keep], E_IDX: ei[keep]}), ev[keep].reset_index(drop=True)], axis=1
     )
+    del ev
     log.info(
         "fuzzy pass: %d candidate pairs scored, %d above threshold, %d links",
         scored,
@@ -441,6 +444,7 @@ def link(
     fuzzy = pd.concat([fuzzy, wide], ignore_index=True)
 
     links = pd.concat([exact.drop(columns="unique"), fuzzy], ignore_index=True)
+    del exact, fuzzy, wide
     # codes equal as typed (their shared numbers); missing on either side: not equal
     p_basic, e_basic = fp.basic_id[links[P_IDX].to_numpy()], fe.basic_id[links[E_IDX].to_numpy()]
     same_basic = (p_basic == e_basic) & (p_basic >= 0)
@@ -449,4 +453,6 @@ def link(
     links[c.METHOD] = methods.take(np.where(code_equal, np.where(same_basic, 0, 1), 2))
     links[AGREED] = agreed_fields(links)
     ordered = [*LINK_COLUMNS, *[col for col in links.columns if col.endswith("_points")], POINTS, AGREED]
-    return links[ordered].sort_values(P_IDX, ignore_index=True)
+    # one copy in paper order (a paper row has at most one link, so any sort gives this order)
+    order = np.argsort(links[P_IDX].to_numpy(), kind="stable")
+    return links[ordered].take(order).reset_index(drop=True)
