@@ -12,7 +12,7 @@ timeformat.py).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from itertools import chain
 from typing import NamedTuple
 
@@ -91,10 +91,21 @@ _DATE_CELLS: dict[type, Callable[[np.ndarray], pa.Array]] = {
 }
 
 
+def _render_kind(kind: type, cells: np.ndarray) -> tuple[pa.Array, pa.Array | None]:
+    """Cells all of type `kind`: their text, and their instants when they are dates."""
+    to_seconds = _DATE_CELLS.get(kind)
+    if to_seconds is None:
+        return _RENDERERS.get(kind, _render_other)(cells), None
+    seconds = to_seconds(cells)
+    return format_day_first(seconds), pc.cast(seconds, TIMESTAMP)
+
+
 def _render_mixed(cells: np.ndarray) -> tuple[pa.Array, pa.Array | None]:
     """Each kind of cell rendered on its own; the pieces put back in row order with one `take`."""
     types = list(map(type, cells))
     kinds = list(dict.fromkeys(types))
+    if len(kinds) == 1 and kinds[0] is not type(None):  # one kind (numbers below the header): in order
+        return _render_kind(kinds[0], cells)
     number = {kind: i for i, kind in enumerate(kinds)}
     codes = np.fromiter(map(number.__getitem__, types), np.intp, count=len(cells))  # no `==` on types:
     pieces: list[pa.Array] = []  # numpy would broadcast a class such as pd.Timestamp
@@ -105,16 +116,13 @@ def _render_mixed(cells: np.ndarray) -> tuple[pa.Array, pa.Array | None]:
         if kind is type(None):
             continue
         rows = codes == i
-        to_seconds = _DATE_CELLS.get(kind)
-        if to_seconds is None:
-            pieces.append(_RENDERERS.get(kind, _render_other)(cells[rows]))
-        else:
-            seconds = to_seconds(cells[rows])
-            pieces.append(format_day_first(seconds))
+        text, instants = _render_kind(kind, cells[rows])
+        pieces.append(text)
+        if instants is not None:
             stamps = pc.replace_with_mask(pa.nulls(len(cells), TIMESTAMP) if stamps is None else stamps,
-                                          pa.array(rows), pc.cast(seconds, TIMESTAMP))
-        order[rows] = np.arange(done, done + len(pieces[-1]))
-        done += len(pieces[-1])
+                                          pa.array(rows), instants)
+        order[rows] = np.arange(done, done + len(text))
+        done += len(text)
     order[order < 0] = done  # empty cells: the null after the last piece
     pieces.append(pa.nulls(1, pa.string()))
     return pc.take(pa.concat_arrays(pieces), pa.array(order)), stamps
@@ -164,4 +172,34 @@ def render_rows(rows: Sequence[Sequence[object]]) -> RenderedRows:
         texts.append(text)
         if instants is not None:
             stamps[j] = instants
+    return RenderedRows(texts, stamps)
+
+
+def render_blocks(blocks: Iterable[Sequence[Sequence[object]]], leading_columns: int = 0) -> RenderedRows:
+    """`render_rows` of a grid given as consecutive blocks of rows, the blocks' columns joined, with
+    `leading_columns` empty columns put in front (calamine's `iter_rows` leaves out the empty
+    columns left of the data; `to_python(skip_empty_area=False)` has them).
+
+    A block's rows can be dropped as soon as it is rendered: its cells are converted while still
+    in the CPU cache, and the memory of its Python objects is reused by the next block instead of
+    a whole sheet's worth of fresh memory being faulted in, walked again and freed."""
+    heights: list[int] = []
+    parts: list[RenderedRows] = []
+    for block in blocks:
+        heights.append(len(block))
+        parts.append(render_rows(block))
+    if len(parts) == 1 and not leading_columns:
+        return parts[0]
+    width = max((len(part.texts) for part in parts), default=0)
+    height = sum(heights)
+    if not width:
+        return RenderedRows([], {})
+    texts = [pa.nulls(height, pa.string()) for _ in range(leading_columns)]
+    stamps: dict[int, pa.Array] = {}
+    for j in range(width):
+        texts.append(pa.concat_arrays([part.texts[j] if j < len(part.texts) else pa.nulls(h, pa.string())
+                                       for part, h in zip(parts, heights, strict=True)]))
+        if any(j in part.stamps for part in parts):
+            stamps[leading_columns + j] = pa.concat_arrays(
+                [part.stamps.get(j, pa.nulls(h, TIMESTAMP)) for part, h in zip(parts, heights, strict=True)])
     return RenderedRows(texts, stamps)

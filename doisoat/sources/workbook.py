@@ -5,20 +5,23 @@ from __future__ import annotations
 
 import gc
 from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
+from itertools import islice
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import msoffcrypto
 import python_calamine as calamine
 
 from doisoat.errors import Location, UnreadableFileError
-from doisoat.sources.cells import RenderedRows, render_rows
+from doisoat.sources.cells import RenderedRows, render_blocks
 
 _OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # compound document: .xls, or an encrypted .xlsx
 _ZIP = b"PK\x03\x04"
 _ENCRYPTION_STREAM = "EncryptionInfo".encode("utf-16-le")
 _HEAD = 1 << 16
+BLOCK_ROWS = 8_192  # rows held as Python lists at a time while a sheet is rendered
 
 
 def _diagnose(path: Path, error: Exception) -> str:
@@ -84,14 +87,13 @@ def worksheet_names(book: calamine.CalamineWorkbook) -> list[str]:
     return names
 
 
-def read_rows(book: calamine.CalamineWorkbook, sheet: str, location: Location) -> list[list[Any]]:
-    """The sheet as rows of cell values: row i is Excel row i + 1, cell j column j + 1 (empty
-    cells are "")."""
+def parse_sheet(book: calamine.CalamineWorkbook, sheet: str, location: Location) -> calamine.CalamineSheet:
+    """The sheet parsed by calamine (in Rust, with the GIL released); UnreadableFileError when a
+    damaged part of the archive surfaces, which happens only when the sheet is read."""
     try:
-        rows: list[list[Any]] = book.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
-    except Exception as exc:  # a damaged part of the archive surfaces only when the sheet is read
+        return book.get_sheet_by_name(sheet)
+    except Exception as exc:  # calamine raises several unrelated types
         raise UnreadableFileError(f"sheet cannot be read: {exc}", location) from exc
-    return rows
 
 
 @contextmanager
@@ -106,11 +108,62 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def read_cells(book: calamine.CalamineWorkbook, sheet: str, location: Location) -> RenderedRows:
-    """The sheet's columns rendered as text (cells.render_rows; row i is Excel row i + 1).
+def _row_blocks(sheet: calamine.CalamineSheet) -> Iterator[list[list[Any]]]:
+    """The sheet's rows as Python lists, `BLOCK_ROWS` at a time (calamine's `iter_rows`: row i is
+    Excel row i + 1, empty cells are "", the empty columns left of the data are left out)."""
+    rows = sheet.iter_rows()
+    while block := list(islice(rows, BLOCK_ROWS)):
+        yield block
 
-    The cyclic garbage collector is paused while the rows exist as Python lists: `to_python`
-    allocates one list per row, and every collection pass would walk all of them again (about a
-    third of `to_python`'s time on a 200,000-row sheet) although cell values cannot form cycles."""
+
+def render_sheet(sheet: calamine.CalamineSheet) -> RenderedRows:
+    """A parsed sheet's columns rendered as text (cells.render_blocks; row i is Excel row i + 1,
+    column j Excel column j + 1), as `render_rows` renders `to_python(skip_empty_area=False)`.
+
+    The rows exist as Python objects one block at a time, each rendered and dropped before the
+    next is made: cheaper than `to_python` alone, whose whole-sheet list is walked again and freed
+    afterwards. The cyclic garbage collector is paused meanwhile: every row is a new list, and
+    collection passes would walk them although cell values cannot form cycles."""
+    start = sheet.start  # None for an empty sheet
     with _collector_paused():
-        return render_rows(read_rows(book, sheet, location))
+        return render_blocks(_row_blocks(sheet), leading_columns=start[1] if start else 0)
+
+
+def read_cells(book: calamine.CalamineWorkbook, sheet: str, location: Location) -> RenderedRows:
+    """The sheet's columns rendered as text (`parse_sheet`, then `render_sheet`)."""
+    return render_sheet(parse_sheet(book, sheet, location))
+
+
+class Worksheet(NamedTuple):
+    """A worksheet of an open workbook, its parse (`parse_sheet`) running or done (see `worksheets`)."""
+
+    name: str
+    location: Location
+    parsed: Future[calamine.CalamineSheet]
+
+    def cells(self) -> RenderedRows:
+        """The sheet's columns rendered as text; UnreadableFileError when it cannot be parsed."""
+        return render_sheet(self.parsed.result())
+
+
+@contextmanager
+def worksheets(book: calamine.CalamineWorkbook, file_name: str) -> Iterator[Iterator[Worksheet]]:
+    """The worksheets of `book` in workbook order, each parsed on a second thread while the caller
+    works on the one before: calamine parses in Rust with the GIL released, so on a workbook of
+    several sheets the parsing of the next overlaps the rendering and record building of this one.
+
+    Nothing else may use `book` inside the block (a parse in flight holds it); leaving the block
+    waits for that parse, so the workbook can be closed after it."""
+    names = worksheet_names(book)
+
+    def sheets(pool: ThreadPoolExecutor) -> Iterator[Worksheet]:
+        locations = [Location(file=file_name, sheet=name) for name in names]
+        parsing: dict[int, Future[calamine.CalamineSheet]] = {}
+        for i, name in enumerate(names):
+            for j in range(i, min(i + 2, len(names))):  # this sheet and the next: two at most held
+                if j not in parsing:
+                    parsing[j] = pool.submit(parse_sheet, book, names[j], locations[j])
+            yield Worksheet(name, locations[i], parsing.pop(i))
+
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="calamine-parse") as pool:
+        yield sheets(pool)
