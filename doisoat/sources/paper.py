@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import closing
 from pathlib import Path
 
 import numpy as np
@@ -33,7 +34,7 @@ from doisoat.sources.problems import cell_message, join_messages
 from doisoat.sources.profiles import RETURN_COLUMNS, LedgerProfile, ledger_profile
 from doisoat.sources.result import FAILED, READ, SKIPPED, FileLog, ReadResult
 from doisoat.sources.text import clean_text, fold_text, shared_encodings
-from doisoat.sources.workbook import open_workbook, read_cells, worksheet_names
+from doisoat.sources.workbook import open_workbook, worksheets
 
 log = logging.getLogger(__name__)
 
@@ -84,11 +85,11 @@ def _read_workbook(
         return []
     tables: list[pa.Table] = []
     outcomes: list[tuple[str, str, str | None, int]] = []  # sheet, status, reason, rows
-    try:
-        for sheet in worksheet_names(book):
-            sheet_location = Location(file=path.name, sheet=sheet)
+    with closing(book), worksheets(book, path.name) as sheets:  # the next one parsed while one is worked on
+        for worksheet in sheets:
+            sheet, sheet_location = worksheet.name, worksheet.location
             try:
-                raw, stamps = read_cells(book, sheet, sheet_location)  # text columns, date instants
+                raw, stamps = worksheet.cells()  # text columns, date instants
                 texts = repair_columns(raw)  # TCVN3 / VNI / NFD → Unicode NFC
                 layout = locate_ledger(texts, profile, sheet_location)
             except UnreadableFileError as exc:
@@ -100,8 +101,6 @@ def _read_workbook(
             table = sheet_records(texts, layout, path.name, sha256, sheet, registry, profile, raw, stamps)
             tables.append(table)
             outcomes.append((sheet, READ, None, table.num_rows))
-    finally:
-        book.close()
     files.workbook(path, sha256, outcomes, bool(tables), "ledger", location)
     return tables
 
