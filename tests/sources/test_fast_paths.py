@@ -147,6 +147,24 @@ def test_typed_date_cells_give_what_parsing_their_text_gives() -> None:
     assert parse_datetimes(texts[0], typed=stamps[0]).equals(parse_datetimes(texts[0]))
 
 
+def test_a_column_mixing_cell_types_renders_each_cell_as_it_renders_alone() -> None:
+    """Date, datetime and Timestamp cells are converted together (and apart when pandas refuses a
+    mix, e.g. time zones); text, numbers and times of day on their own: the result is per cell."""
+    tz = dt.timezone(dt.timedelta(hours=7))
+    cells: list[object] = [
+        "Ngày", dt.date(2019, 1, 6), dt.datetime(2019, 1, 5, 9, 0, 5, 7), None, 2.0, True,
+        pd.Timestamp("2019-01-05 08:30:00.5"), dt.time(8, 30), dt.datetime(2019, 1, 5, 8, 30, tzinfo=tz),
+        dt.datetime(1, 1, 1, 0, 0, 1), dt.date(9999, 12, 31), "", 7,
+    ]
+    texts, stamps = render_rows([[c] for c in cells])
+    alone = [render_rows([[c]]) for c in cells]
+    assert texts[0].to_pylist() == [a.texts[0][0].as_py() if a.texts else None for a in alone]
+    assert stamps[0].to_pylist() == [a.stamps[0][0].as_py() if 0 in a.stamps else None for a in alone]
+    for dates in ([c for c in cells if isinstance(c, dt.date)], cells[1:3]):  # only date cells
+        texts, stamps = render_rows([[c] for c in dates])
+        assert texts[0].to_pylist() == [render_rows([[c]]).texts[0][0].as_py() for c in dates]
+
+
 def test_render_rows_renders_each_column_and_pads_short_rows() -> None:
     rows: list[list[object]] = [["Mã", "Ngày"], ["B-1", dt.datetime(2019, 1, 5, 8, 30)], ["B-2"], []]
     texts, stamps = render_rows(rows)
