@@ -45,8 +45,10 @@ _EXACT_WHOLE_FLOATS = 2.0**53
 
 
 def _render_numbers(cells: np.ndarray) -> pa.Array:
-    numbers = pa.array(cells, pa.float64(), from_pandas=True)
-    values = numbers.to_numpy(zero_copy_only=False)  # nulls read as NaN: not whole
+    """Cells that are Python floats (NaN: empty)."""
+    values = cells.astype(np.float64)  # numpy converts Python floats twice as fast as Arrow
+    missing = np.isnan(values)  # NaN: not whole
+    numbers = pa.array(values, mask=missing if missing.any() else None)
     whole = (values == np.trunc(values)) & (np.abs(values) < _EXACT_WHOLE_FLOATS)
     if numbers.null_count == 0 and whole.all():
         return pc.cast(pa.array(values.astype(np.int64)), pa.string())  # counts and STT: twice as fast
