@@ -153,7 +153,7 @@ def worksheets(book: calamine.CalamineWorkbook, file_name: str) -> Iterator[Iter
     several sheets the parsing of the next overlaps the rendering and record building of this one.
 
     Nothing else may use `book` inside the block (a parse in flight holds it); leaving the block
-    waits for that parse, so the workbook can be closed after it."""
+    waits for a parse still running, so the workbook can be closed after it."""
     names = worksheet_names(book)
 
     def sheets(pool: ThreadPoolExecutor) -> Iterator[Worksheet]:
@@ -165,5 +165,8 @@ def worksheets(book: calamine.CalamineWorkbook, file_name: str) -> Iterator[Iter
                     parsing[j] = pool.submit(parse_sheet, book, names[j], locations[j])
             yield Worksheet(name, locations[i], parsing.pop(i))
 
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="calamine-parse") as pool:
+    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="calamine-parse")
+    try:
         yield sheets(pool)
+    finally:  # a caller leaving early: the parse ahead is dropped if not started, else waited for
+        pool.shutdown(wait=True, cancel_futures=True)

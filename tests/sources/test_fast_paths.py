@@ -266,6 +266,12 @@ def test_worksheets_are_parsed_ahead_in_order_and_failures_stay_per_sheet(tmp_pa
                     read.append(exc.message)
         assert read == [["a"], "sheet cannot be read: damaged part", ["c"]]
         assert calls == ["A", "B", "C"]
+        calls.clear()
+        with workbook.worksheets(book, "m.xlsx") as sheets:
+            for sheet in sheets:
+                assert sheet.cells().texts[0].to_pylist() == ["a"]
+                break  # leaving early: at most the sheet ahead is parsed, and the book can be closed
+        assert book.get_sheet_by_name("C").to_python() == [["c", 3]]
     finally:
         book.close()
 
