@@ -160,23 +160,32 @@ def _sheet_records(
     data = {c.index: texts[c.index][start:end] for c in layout.columns}  # zero-copy slices, made once
     raw_data = {c.index: data[c.index] if as_read[c.index] is texts[c.index] else as_read[c.index][start:end]
                 for c in layout.columns}
-    rows = _record_rows(data, layout)
-    n = len(rows)
-    if n == end - start:  # no blank row between the header and the footer: the slices are the rows
-        cells, raw_cells = data, raw_data
-    else:
-        cells = {i: pc.take(column, rows) for i, column in data.items()}
-        raw_cells = {i: cells[i] if raw_data[i] is data[i] else pc.take(column, rows)
-                     for i, column in raw_data.items()}
-    typed = {i: column[start:end] if n == end - start else pc.take(column[start:end], rows)
-             for i, column in stamps.items() if i in data}
-    rows = pc.add(pc.cast(rows, pa.int64()), start)
-    with ThreadPoolExecutor(max_workers=1) as pool:  # Arrow kernels release the GIL: raw_values on
-        raw_values = pool.submit(  # another core while the canonical columns are built
-            json_objects, [c.header for c in layout.columns],
-            [canonical.raw_text(raw_cells[c.index]) for c in layout.columns], n)
+    with ThreadPoolExecutor(max_workers=1) as pool:  # Arrow kernels release the GIL: raw_values of the
+        raw_values = pool.submit(_raw_values, layout, raw_data, end - start)  # data rows on another core
+        rows = _record_rows(data, layout)  # while the record rows and the canonical columns are found
+        n = len(rows)
+        if n == end - start:  # no blank row between the header and the footer: the slices are the rows
+            cells, raw_cells = data, raw_data
+        else:
+            cells = {i: pc.take(column, rows) for i, column in data.items()}
+            raw_cells = {i: cells[i] if raw_data[i] is data[i] else pc.take(column, rows)
+                         for i, column in raw_data.items()}
+            raw_values = pool.submit(_taken, raw_values, rows)  # after it, on the same thread
+        typed = {i: column[start:end] if n == end - start else pc.take(column[start:end], rows)
+                 for i, column in stamps.items() if i in data}
+        rows = pc.add(pc.cast(rows, pa.int64()), start)
         return _canonical(cells, typed, layout, rows, file_name, sha256, sheet, registry, profile,
                           raw_cells, raw_values)
+
+
+def _taken(values: Future[pa.Array], rows: pa.Array) -> pa.Array:
+    return pc.take(values.result(), rows)
+
+
+def _raw_values(layout: LedgerLayout, raw_data: Mapping[int, pa.Array], length: int) -> pa.Array:
+    """`raw_values` of the data rows: each row's cells as read, as a JSON object keyed by header."""
+    return json_objects([c.header for c in layout.columns],
+                        [canonical.raw_text(raw_data[c.index]) for c in layout.columns], length)
 
 
 def _canonical(
