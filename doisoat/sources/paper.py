@@ -1,9 +1,10 @@
 """Paper ledgers (form Mẫu số 06 typed into Excel) → canonical paper records (schema.PAPER_COLUMNS).
 
 Ledgers come as .xlsx / .xlsm / .xls / .xlsb / .ods workbooks (all read by calamine) or as CSV.
-Per workbook: every worksheet is rendered to text (cells.py), legacy TCVN3 / VNI text repaired per
-column and cell (legacy.py), its layout located (ledger_layout.py)
-and its data rows turned into canonical columns with Arrow kernels (canonical.py). A sheet without
+Per workbook: every worksheet is rendered to text (cells.py; the next sheet is parsed meanwhile,
+workbook.worksheets), legacy TCVN3 / VNI text repaired per column and cell (legacy.py), its layout
+located (ledger_layout.py) and its data rows turned into canonical columns with Arrow kernels
+(canonical.py; `raw_values` on a second thread, jsonrows.py). A sheet without
 a ledger header is skipped; a workbook without any ledger sheet, or that cannot be opened, is
 recorded as failed and the run goes on. Bad cells never drop a row: they become NA plus a message
 in `parse_errors`.

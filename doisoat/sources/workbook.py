@@ -1,5 +1,7 @@
 """Opening spreadsheets with calamine, turning every failure into an `UnreadableFileError` whose
-message says what is wrong with the file (empty, encrypted, corrupt, not a spreadsheet)."""
+message says what is wrong with the file (empty, encrypted, corrupt, not a spreadsheet), and
+reading their sheets: each parsed on a second thread one sheet ahead (`worksheets`), its rows then
+turned into Python objects and rendered to Arrow text a block at a time (`render_sheet`)."""
 
 from __future__ import annotations
 
@@ -121,8 +123,9 @@ def render_sheet(sheet: calamine.CalamineSheet) -> RenderedRows:
     column j Excel column j + 1), as `render_rows` renders `to_python(skip_empty_area=False)`.
 
     The rows exist as Python objects one block at a time, each rendered and dropped before the
-    next is made: cheaper than `to_python` alone, whose whole-sheet list is walked again and freed
-    afterwards. The cyclic garbage collector is paused meanwhile: every row is a new list, and
+    next is made, instead of `to_python`'s whole-sheet list being built, walked again into a grid
+    and freed at the end: the same objects are made for less (their memory is reused block after
+    block). The cyclic garbage collector is paused meanwhile: every row is a new list, and
     collection passes would walk them although cell values cannot form cycles."""
     start = sheet.start  # None for an empty sheet
     with _collector_paused():
