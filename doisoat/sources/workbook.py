@@ -151,22 +151,32 @@ class Worksheet(NamedTuple):
 
 @contextmanager
 def worksheets(book: calamine.CalamineWorkbook, file_name: str) -> Iterator[Iterator[Worksheet]]:
-    """The worksheets of `book` in workbook order, each parsed on a second thread while the caller
-    works on the one before: calamine parses in Rust with the GIL released, so on a workbook of
-    several sheets the parsing of the next overlaps the rendering and record building of this one.
+    """The worksheets of `book` in workbook order. The first is parsed on the calling thread (a
+    one-sheet workbook reads as without this); while the caller works on a sheet, the next one is
+    parsed on a second thread: calamine parses in Rust with the GIL released, so on a workbook of
+    several sheets the parsing overlaps the rendering and record building of the sheet before.
 
     Nothing else may use `book` inside the block (a parse in flight holds it); leaving the block
     waits for a parse still running, so the workbook can be closed after it."""
     names = worksheet_names(book)
+    locations = [Location(file=file_name, sheet=name) for name in names]
+
+    def parsed_here(i: int) -> Future[calamine.CalamineSheet]:
+        done: Future[calamine.CalamineSheet] = Future()
+        try:
+            done.set_result(parse_sheet(book, names[i], locations[i]))
+        except UnreadableFileError as exc:
+            done.set_exception(exc)
+        return done
 
     def sheets(pool: ThreadPoolExecutor) -> Iterator[Worksheet]:
-        locations = [Location(file=file_name, sheet=name) for name in names]
-        parsing: dict[int, Future[calamine.CalamineSheet]] = {}
+        ahead: Future[calamine.CalamineSheet] | None = None
         for i, name in enumerate(names):
-            for j in range(i, min(i + 2, len(names))):  # this sheet and the next: two at most held
-                if j not in parsing:
-                    parsing[j] = pool.submit(parse_sheet, book, names[j], locations[j])
-            yield Worksheet(name, locations[i], parsing.pop(i))
+            current = ahead if ahead is not None else parsed_here(i)
+            current.exception()  # parsed (the sheet ahead: waited for) before the next one starts
+            ahead = pool.submit(parse_sheet, book, names[i + 1], locations[i + 1]) if i + 1 < len(names) \
+                else None
+            yield Worksheet(name, locations[i], current)
 
     pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="calamine-parse")
     try:

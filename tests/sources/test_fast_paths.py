@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import gc
 import json
+import threading
 from pathlib import Path
 from unittest import mock
 
@@ -244,6 +245,7 @@ def test_worksheets_are_parsed_ahead_in_order_and_failures_stay_per_sheet(tmp_pa
     book = open_workbook(path)
     real = book.get_sheet_by_name
     calls: list[str] = []
+    threads: list[bool] = []  # parsed on the calling (main) thread?
 
     class Book:  # the workbook, with sheet B failing to parse
         sheets_metadata = book.sheets_metadata
@@ -251,6 +253,7 @@ def test_worksheets_are_parsed_ahead_in_order_and_failures_stay_per_sheet(tmp_pa
         @staticmethod
         def get_sheet_by_name(name: str) -> object:
             calls.append(name)
+            threads.append(threading.current_thread() is threading.main_thread())
             if name == "B":
                 raise ValueError("damaged part")
             return real(name)
@@ -266,6 +269,7 @@ def test_worksheets_are_parsed_ahead_in_order_and_failures_stay_per_sheet(tmp_pa
                     read.append(exc.message)
         assert read == [["a"], "sheet cannot be read: damaged part", ["c"]]
         assert calls == ["A", "B", "C"]
+        assert threads == [True, False, False]  # the first here, each next one ahead on the second thread
         calls.clear()
         with workbook.worksheets(book, "m.xlsx") as sheets:
             for sheet in sheets:
