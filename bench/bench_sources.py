@@ -3,7 +3,8 @@
 Ledger: a Mẫu 06 workbook of `--rows` data rows (default 200,000) written with xlsxwriter
 (constant_memory): `read_paper_ledgers` vs a bare calamine read of the sheet (open, parse,
 `to_python`; also with the garbage collector paused, as doisoat reads) and
-`pandas.read_excel(engine="openpyxl")` (once; skipped above `--openpyxl-max` rows).
+`pandas.read_excel(engine="openpyxl")` (once; skipped above `--openpyxl-max` rows), then one
+read split into its steps (where the time over the bare read goes).
 Export: a CSV of 5 × `--rows` rows (default 1,000,000): `read_electronic_exports` (text repair
 included) vs `pandas.read_csv`. Readers take turns `--repeat` times (default 3) and their medians
 are compared. Prints rows/s, seconds, peak RSS, the ratios and the load average; asserts nothing.
@@ -31,7 +32,16 @@ import pandas as pd
 import python_calamine as calamine
 import xlsxwriter
 
-from doisoat.sources import read_electronic_exports, read_paper_ledgers
+from doisoat import schema
+from doisoat.errors import Location
+from doisoat.sources import canonical, read_electronic_exports, read_paper_ledgers
+from doisoat.sources.discovery import sha256_of
+from doisoat.sources.ledger_layout import locate_ledger
+from doisoat.sources.legacy import repair_columns
+from doisoat.sources.offices import OfficeRegistry
+from doisoat.sources.paper import sheet_records
+from doisoat.sources.profiles import ledger_profile
+from doisoat.sources.workbook import open_workbook, parse_sheet, render_sheet
 
 HEADERS = ["STT", "Mã hồ sơ", "Tên thủ tục hành chính", "Số lượng hồ sơ (bộ)", "Tên cá nhân, tổ chức",
            "Địa chỉ, số điện thoại", "Cơ quan chủ trì giải quyết", "Nhận hồ sơ", "Hẹn trả kết quả",
@@ -141,6 +151,33 @@ def _bare_calamine_collector_paused(path: Path) -> None:
         gc.enable()
 
 
+def _stage(label: str, func: Callable[[], Any]) -> Any:
+    start, cpu = time.perf_counter(), _cpu()
+    out = func()
+    print(f"    {label:<56} {time.perf_counter() - start:7.3f} s  cpu {_cpu() - cpu:6.3f} s")
+    return out
+
+
+def _ledger_stages(path: Path, rows: int) -> None:
+    """One read of the ledger split into the steps `read_paper_ledgers` takes, each with its wall
+    and CPU seconds (CPU of all threads): where the time over the bare read goes."""
+    print(f"  stages of one read_paper_ledgers ({rows:,} rows):")
+    profile, registry, location = ledger_profile(), OfficeRegistry(), Location(file=path.name)
+    book = open_workbook(path)
+    try:
+        name = book.sheet_names[0]
+        _stage("sha256 of the file", lambda: sha256_of(path))
+        sheet = _stage("parse (calamine, in Rust)", lambda: parse_sheet(book, name, location))
+        raw, stamps = _stage("cells to Arrow text (iter_rows in blocks)", lambda: render_sheet(sheet))
+        texts = _stage("legacy-text repair", lambda: repair_columns(raw))
+        layout = _stage("layout (header, footer, columns)", lambda: locate_ledger(texts, profile, location))
+        table = _stage("records (canonical columns; raw_values on a 2nd thread)", lambda: sheet_records(
+            texts, layout, path.name, "0" * 64, name, registry, profile, raw, stamps))
+        _stage("pandas frame", lambda: canonical.to_frame([table], schema.PAPER_COLUMNS))
+    finally:
+        book.close()
+
+
 def _load() -> str:
     return "load average {:.2f} {:.2f} {:.2f}".format(*os.getloadavg())
 
@@ -178,6 +215,7 @@ def main() -> None:
         })
         print(f"  ratio doisoat / bare calamine = {medians[ours] / medians[bare]:.2f}× (aim ≤ 1.3×); "
               f"/ bare calamine, collector paused = {medians[ours] / medians[paused]:.2f}×")
+        _ledger_stages(ledger, ledger_rows)
         if ledger_rows <= args.openpyxl_max:
             opx = _timed('pandas.read_excel(engine="openpyxl")', ledger_rows,
                          lambda: pd.read_excel(ledger, engine="openpyxl", header=None, dtype=str))

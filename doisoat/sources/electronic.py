@@ -12,6 +12,7 @@ import logging
 import os
 from collections.abc import Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import closing
 from pathlib import Path
 
 import numpy as np
@@ -36,7 +37,7 @@ from doisoat.sources.profiles import (
 )
 from doisoat.sources.result import FAILED, READ, SKIPPED, FileLog, ReadResult
 from doisoat.sources.text import clean_one, clean_text, shared_encodings
-from doisoat.sources.workbook import open_workbook, read_cells, worksheet_names
+from doisoat.sources.workbook import open_workbook, worksheets
 
 log = logging.getLogger(__name__)
 
@@ -182,11 +183,11 @@ def _read_spreadsheet(
     book = open_workbook(path)
     tables: list[pa.Table] = []
     outcomes: list[tuple[str, str, str | None, int]] = []
-    try:
-        for sheet in worksheet_names(book):
-            location = Location(file=path.name, sheet=sheet)
+    with closing(book), worksheets(book, path.name) as sheets:  # the next one parsed while one is read
+        for worksheet in sheets:
+            sheet, location = worksheet.name, worksheet.location
             try:
-                texts = read_cells(book, sheet, location).texts
+                texts = worksheet.cells().texts
                 height = len(texts[0]) if texts else 0
                 if not height:
                     raise LayoutError("empty sheet", location)
@@ -208,8 +209,6 @@ def _read_spreadsheet(
             table = export_records(names, columns, rows, profile, path.name, sha256, sheet, registry)
             tables.append(table)
             outcomes.append((sheet, READ, None, table.num_rows))
-    finally:
-        book.close()
     files.workbook(path, sha256, outcomes, bool(tables), "export", Location(file=path.name))
     return tables
 

@@ -1,9 +1,10 @@
 """Paper ledgers (form Mẫu số 06 typed into Excel) → canonical paper records (schema.PAPER_COLUMNS).
 
 Ledgers come as .xlsx / .xlsm / .xls / .xlsb / .ods workbooks (all read by calamine) or as CSV.
-Per workbook: every worksheet is rendered to text (cells.py), legacy TCVN3 / VNI text repaired per
-column and cell (legacy.py), its layout located (ledger_layout.py)
-and its data rows turned into canonical columns with Arrow kernels (canonical.py). A sheet without
+Per workbook: every worksheet is rendered to text (cells.py; the next sheet is parsed meanwhile,
+workbook.worksheets), legacy TCVN3 / VNI text repaired per column and cell (legacy.py), its layout
+located (ledger_layout.py) and its data rows turned into canonical columns with Arrow kernels
+(canonical.py; `raw_values` on a second thread, jsonrows.py). A sheet without
 a ledger header is skipped; a workbook without any ledger sheet, or that cannot be opened, is
 recorded as failed and the run goes on. Bad cells never drop a row: they become NA plus a message
 in `parse_errors`.
@@ -14,6 +15,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import closing
 from pathlib import Path
 
 import numpy as np
@@ -33,7 +35,7 @@ from doisoat.sources.problems import cell_message, join_messages
 from doisoat.sources.profiles import RETURN_COLUMNS, LedgerProfile, ledger_profile
 from doisoat.sources.result import FAILED, READ, SKIPPED, FileLog, ReadResult
 from doisoat.sources.text import clean_text, fold_text, shared_encodings
-from doisoat.sources.workbook import open_workbook, read_cells, worksheet_names
+from doisoat.sources.workbook import open_workbook, worksheets
 
 log = logging.getLogger(__name__)
 
@@ -84,11 +86,11 @@ def _read_workbook(
         return []
     tables: list[pa.Table] = []
     outcomes: list[tuple[str, str, str | None, int]] = []  # sheet, status, reason, rows
-    try:
-        for sheet in worksheet_names(book):
-            sheet_location = Location(file=path.name, sheet=sheet)
+    with closing(book), worksheets(book, path.name) as sheets:  # the next one parsed while one is worked on
+        for worksheet in sheets:
+            sheet, sheet_location = worksheet.name, worksheet.location
             try:
-                raw, stamps = read_cells(book, sheet, sheet_location)  # text columns, date instants
+                raw, stamps = worksheet.cells()  # text columns, date instants
                 texts = repair_columns(raw)  # TCVN3 / VNI / NFD → Unicode NFC
                 layout = locate_ledger(texts, profile, sheet_location)
             except UnreadableFileError as exc:
@@ -100,8 +102,6 @@ def _read_workbook(
             table = sheet_records(texts, layout, path.name, sha256, sheet, registry, profile, raw, stamps)
             tables.append(table)
             outcomes.append((sheet, READ, None, table.num_rows))
-    finally:
-        book.close()
     files.workbook(path, sha256, outcomes, bool(tables), "ledger", location)
     return tables
 
@@ -161,23 +161,32 @@ def _sheet_records(
     data = {c.index: texts[c.index][start:end] for c in layout.columns}  # zero-copy slices, made once
     raw_data = {c.index: data[c.index] if as_read[c.index] is texts[c.index] else as_read[c.index][start:end]
                 for c in layout.columns}
-    rows = _record_rows(data, layout)
-    n = len(rows)
-    if n == end - start:  # no blank row between the header and the footer: the slices are the rows
-        cells, raw_cells = data, raw_data
-    else:
-        cells = {i: pc.take(column, rows) for i, column in data.items()}
-        raw_cells = {i: cells[i] if raw_data[i] is data[i] else pc.take(column, rows)
-                     for i, column in raw_data.items()}
-    typed = {i: column[start:end] if n == end - start else pc.take(column[start:end], rows)
-             for i, column in stamps.items() if i in data}
-    rows = pc.add(pc.cast(rows, pa.int64()), start)
-    with ThreadPoolExecutor(max_workers=1) as pool:  # Arrow kernels release the GIL: raw_values on
-        raw_values = pool.submit(  # another core while the canonical columns are built
-            json_objects, [c.header for c in layout.columns],
-            [canonical.raw_text(raw_cells[c.index]) for c in layout.columns], n)
+    with ThreadPoolExecutor(max_workers=1) as pool:  # Arrow kernels release the GIL: raw_values of the
+        raw_values = pool.submit(_raw_values, layout, raw_data, end - start)  # data rows on another core
+        rows = _record_rows(data, layout)  # while the record rows and the canonical columns are found
+        n = len(rows)
+        if n == end - start:  # no blank row between the header and the footer: the slices are the rows
+            cells, raw_cells = data, raw_data
+        else:
+            cells = {i: pc.take(column, rows) for i, column in data.items()}
+            raw_cells = {i: cells[i] if raw_data[i] is data[i] else pc.take(column, rows)
+                         for i, column in raw_data.items()}
+            raw_values = pool.submit(_taken, raw_values, rows)  # after it, on the same thread
+        typed = {i: column[start:end] if n == end - start else pc.take(column[start:end], rows)
+                 for i, column in stamps.items() if i in data}
+        rows = pc.add(pc.cast(rows, pa.int64()), start)
         return _canonical(cells, typed, layout, rows, file_name, sha256, sheet, registry, profile,
                           raw_cells, raw_values)
+
+
+def _taken(values: Future[pa.Array], rows: pa.Array) -> pa.Array:
+    return pc.take(values.result(), rows)
+
+
+def _raw_values(layout: LedgerLayout, raw_data: Mapping[int, pa.Array], length: int) -> pa.Array:
+    """`raw_values` of the data rows: each row's cells as read, as a JSON object keyed by header."""
+    return json_objects([c.header for c in layout.columns],
+                        [canonical.raw_text(raw_data[c.index]) for c in layout.columns], length)
 
 
 def _canonical(
@@ -239,10 +248,11 @@ def _canonical(
         office_text, office_source = layout.office_title, TITLE_SOURCE
     else:
         office_text, office_source = office_from_file_name(file_name), FILE_NAME_SOURCE
-    office = canonical.constant(office_text, n)
-    units, office_message = canonical.resolve_offices(office, registry, office_source)
-    out.update(units)
-    messages.append(office_message)
+    # one office per sheet: resolved once, its unit columns and message repeated on every row
+    units, office_message = canonical.resolve_offices(pa.array([office_text], pa.string()), registry,
+                                                      office_source)
+    out.update({c: canonical.constant(column[0].as_py(), n) for c, column in units.items()})
+    messages.append(canonical.constant(office_message[0].as_py(), n))
 
     out[schema.RAW_VALUES] = raw_values.result()
     out[schema.PARSE_ERRORS] = join_messages(messages, n)

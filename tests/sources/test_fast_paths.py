@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import gc
 import json
+import threading
 from pathlib import Path
 from unittest import mock
 
@@ -14,7 +15,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pytest
 
-from doisoat.errors import Location
+from doisoat.errors import Location, UnreadableFileError
 from doisoat.sources import cells as cells_module
 from doisoat.sources import workbook
 from doisoat.sources.canonical import constant
@@ -147,6 +148,24 @@ def test_typed_date_cells_give_what_parsing_their_text_gives() -> None:
     assert parse_datetimes(texts[0], typed=stamps[0]).equals(parse_datetimes(texts[0]))
 
 
+def test_a_column_mixing_cell_types_renders_each_cell_as_it_renders_alone() -> None:
+    """Date, datetime and Timestamp cells are converted together (and apart when pandas refuses a
+    mix, e.g. time zones); text, numbers and times of day on their own: the result is per cell."""
+    tz = dt.timezone(dt.timedelta(hours=7))
+    cells: list[object] = [
+        "Ngày", dt.date(2019, 1, 6), dt.datetime(2019, 1, 5, 9, 0, 5, 7), None, 2.0, True,
+        pd.Timestamp("2019-01-05 08:30:00.5"), dt.time(8, 30), dt.datetime(2019, 1, 5, 8, 30, tzinfo=tz),
+        dt.datetime(1, 1, 1, 0, 0, 1), dt.date(9999, 12, 31), "", 7,
+    ]
+    texts, stamps = render_rows([[c] for c in cells])
+    alone = [render_rows([[c]]) for c in cells]
+    assert texts[0].to_pylist() == [a.texts[0][0].as_py() if a.texts else None for a in alone]
+    assert stamps[0].to_pylist() == [a.stamps[0][0].as_py() if 0 in a.stamps else None for a in alone]
+    for dates in ([c for c in cells if isinstance(c, dt.date)], cells[1:3]):  # only date cells
+        texts, stamps = render_rows([[c] for c in dates])
+        assert texts[0].to_pylist() == [render_rows([[c]]).texts[0][0].as_py() for c in dates]
+
+
 def test_render_rows_renders_each_column_and_pads_short_rows() -> None:
     rows: list[list[object]] = [["Mã", "Ngày"], ["B-1", dt.datetime(2019, 1, 5, 8, 30)], ["B-2"], []]
     texts, stamps = render_rows(rows)
@@ -161,16 +180,103 @@ def test_reading_cells_pauses_the_collector_and_restores_its_state(tmp_path: Pat
     book = open_workbook(path)
     try:
         seen = []
-        real = workbook.read_rows
+        real = workbook.render_blocks  # renders the rows while they exist as Python lists
         here = Location(file="a.xlsx")
         for enabled in (True, False):
             (gc.enable if enabled else gc.disable)()
-            with mock.patch.object(workbook, "read_rows", lambda *a: seen.append(gc.isenabled()) or real(*a)):
+            with mock.patch.object(workbook, "render_blocks",
+                                   lambda *a, **k: seen.append(gc.isenabled()) or real(*a, **k)):
                 assert workbook.read_cells(book, "S", here).texts[0].to_pylist() == ["x", "y"]
             assert gc.isenabled() == enabled
         assert seen == [False, False]
     finally:
         gc.enable()
+        book.close()
+
+
+def _same_rendering(got: cells_module.RenderedRows, expected: cells_module.RenderedRows) -> None:
+    assert len(got.texts) == len(expected.texts)
+    for a, b in zip(got.texts, expected.texts, strict=True):
+        assert a.equals(b), (a, b)
+    assert got.stamps.keys() == expected.stamps.keys()
+    for j, stamps in expected.stamps.items():
+        assert got.stamps[j].equals(stamps)
+
+
+def test_rendering_in_blocks_gives_what_rendering_all_rows_gives() -> None:
+    rows: list[list[object]] = [
+        ["STT", "Mã", "Ngày", "Ghi chú"], [1.0, "B-1", dt.datetime(2019, 1, 5, 8, 30), ""],
+        [2.0, "B-2", "06/01/2019", True], [3.0, "", dt.date(2019, 1, 7), ""], [4.5, "B-4", "", 7],
+        ["5", "B-5", dt.datetime(2019, 1, 9), ""], [6.0, "B-6", dt.datetime(2019, 1, 9, 7), None],
+    ]
+    whole = render_rows(rows)
+    for size in (1, 2, 3, 7):
+        blocks = [rows[i: i + size] for i in range(0, len(rows), size)]
+        _same_rendering(cells_module.render_blocks(blocks), whole)
+    ragged = [["a", "b", "c"], ["d"], [], ["e", 1.0]]  # short rows, a block narrower than the grid
+    _same_rendering(cells_module.render_blocks([ragged[:2], ragged[2:3], ragged[3:]]), render_rows(ragged))
+    assert cells_module.render_blocks([]) == ([], {})
+    shifted = cells_module.render_blocks([rows[:3], rows[3:]], leading_columns=2)
+    _same_rendering(shifted, render_rows([["", "", *row] for row in rows]))
+
+
+@pytest.mark.parametrize("block_rows", [2, 3, 1_000])
+def test_a_sheet_renders_as_its_to_python_grid_renders(tmp_path: Path, block_rows: int) -> None:
+    """Blocks of `iter_rows` (which leaves out the empty columns left of the data) give exactly what
+    `to_python(skip_empty_area=False)` rendered at once gives."""
+    rows: list[list[object]] = [[], [], [None, None, "Mã", "Ngày", "SL"]]
+    rows += [[None, None, f"B-{i}", dt.datetime(2019, 1, 1 + i % 28, 8, i % 60), float(i)] for i in range(9)]
+    rows += [[None, None, "", "05/02/2019", "2 bộ"], [None, None, None, None, None, "Tổng"]]
+    path = write_workbook(tmp_path / "shifted.xlsx", {"S": rows, "Empty": []})
+    book = open_workbook(path)
+    try:
+        with mock.patch.object(workbook, "BLOCK_ROWS", block_rows):
+            for name in ("S", "Empty"):
+                sheet = book.get_sheet_by_name(name)
+                _same_rendering(workbook.render_sheet(sheet),
+                                render_rows(sheet.to_python(skip_empty_area=False)))
+        assert book.get_sheet_by_name("S").start == (2, 2)  # the case above is really shifted
+    finally:
+        book.close()
+
+
+def test_worksheets_are_parsed_ahead_in_order_and_failures_stay_per_sheet(tmp_path: Path) -> None:
+    path = write_workbook(tmp_path / "m.xlsx", {"A": [["a", 1]], "B": [["b", 2]], "C": [["c", 3]]})
+    book = open_workbook(path)
+    real = book.get_sheet_by_name
+    calls: list[str] = []
+    threads: list[bool] = []  # parsed on the calling (main) thread?
+
+    class Book:  # the workbook, with sheet B failing to parse
+        sheets_metadata = book.sheets_metadata
+
+        @staticmethod
+        def get_sheet_by_name(name: str) -> object:
+            calls.append(name)
+            threads.append(threading.current_thread() is threading.main_thread())
+            if name == "B":
+                raise ValueError("damaged part")
+            return real(name)
+
+    try:
+        read: list[object] = []
+        with workbook.worksheets(Book, "m.xlsx") as sheets:  # type: ignore[arg-type]
+            for sheet in sheets:
+                assert sheet.location == Location(file="m.xlsx", sheet=sheet.name)
+                try:
+                    read.append(sheet.cells().texts[0].to_pylist())
+                except UnreadableFileError as exc:
+                    read.append(exc.message)
+        assert read == [["a"], "sheet cannot be read: damaged part", ["c"]]
+        assert calls == ["A", "B", "C"]
+        assert threads == [True, False, False]  # the first here, each next one ahead on the second thread
+        calls.clear()
+        with workbook.worksheets(book, "m.xlsx") as sheets:
+            for sheet in sheets:
+                assert sheet.cells().texts[0].to_pylist() == ["a"]
+                break  # leaving early: at most the sheet ahead is parsed, and the book can be closed
+        assert book.get_sheet_by_name("C").to_python() == [["c", 3]]
+    finally:
         book.close()
 
 

@@ -107,6 +107,8 @@ def test_raw_values_hold_every_cell_as_read(tmp_path: Path) -> None:
     }
     third = json.loads(records[c.RAW_VALUES].iloc[2])
     assert third["Nhận hồ sơ (giờ, ngày)"] == "43473.625"  # an Excel serial typed as a number
+    last = json.loads(records[c.RAW_VALUES].iloc[3])  # after the pre-numbered empty row: its own cells
+    assert (last["STT"], last["Mã hồ sơ"], last["Ghi chú"]) == ("5", "000.17.22.H56-190109-0004", None)
 
 
 def test_shifted_header_and_reordered_columns_read_the_same(tmp_path: Path) -> None:
