@@ -10,8 +10,24 @@ from doisoat.reconcile.keys import _fold, _fold_plain
 
 # Vietnamese letters with every tone, đ/Đ, combining marks typed apart, punctuation and spaces
 _CHARS = st.sampled_from(
-    list("aăâeêioôơuưyAĂÂEÊIOÔƠUƯYđĐdDnguyễnVĂNàáảãạằắẳẵặầấẩẫậờớởỡợừứửữựỳýỷỹỵ")
-    + ["\u0301", "\u0300", "\u0303", " ", "\t", "_", "-", ".", "!", "1", "ß", "İ", "Σ", "ﬁ", "①"]
+    [
+        *"aăâeêioôơuưyAĂÂEÊIOÔƠUƯYđĐdDnguyễnVĂNàáảãạằắẳẵặầấẩẫậờớởỡợừứửữựỳýỷỹỵ",
+        "\u0301",
+        "\u0300",
+        "\u0303",
+        " ",
+        "\t",
+        "_",
+        "-",
+        ".",
+        "!",
+        "1",
+        "ß",
+        "İ",
+        "Σ",
+        "ﬁ",
+        "①",
+    ]
 )
 
 
