@@ -220,7 +220,31 @@ def distinct_name_keys(names: pd.Series) -> tuple[np.ndarray, NameKeys]:
 
 
 def keys_of_distinct_names(uniques: pd.Series) -> NameKeys:
-    """The keys of each of these names (already distinct: no numbering first)."""
+    """The keys of each of these names (already distinct: no numbering first), by Arrow kernels:
+    `name_key` and `given_name` of a folded name are its words sorted and its last word."""
+    folded = _fold(uniques).astype("string")
+    text = _arrow(folded)
+    words = pc.split_pattern(text, " ")
+    flat = pc.list_flatten(words)
+    # each name's words sorted in place: one sort on (name, word); UTF-8 byte order is code point
+    # order, as Python's `sorted`
+    order = pc.sort_indices(
+        pa.table({"name": pc.list_parent_indices(words), "word": flat}),
+        sort_keys=[("name", "ascending"), ("word", "ascending")],
+    )
+    in_order = type(words).from_arrays(words.offsets, flat.take(order), mask=words.is_null())
+    key = pc.binary_join(in_order, pa.scalar(" ", flat.type))
+    given = pc.replace_substring_regex(text, "^.* ", "")  # all up to the last space
+    return NameKeys(folded=folded, key=_strings_of(key, folded.index), given=_strings_of(given, folded.index))
+
+
+def _strings_of(values: pa.Array, index: pd.Index) -> pd.Series:
+    return pd.Series(pd.arrays.ArrowStringArray(values.cast(pa.large_string())), index=index, dtype="string")
+
+
+def keys_of_distinct_names_plain(uniques: pd.Series) -> NameKeys:
+    """`keys_of_distinct_names` by pandas' string methods and Python's `sorted`, per name (the
+    plain form the tests compare the Arrow one with)."""
     folded = _fold(uniques).astype("string")
     return NameKeys(
         folded=folded, key=per_unique(folded, _sorted_words), given=per_unique(folded, _last_word)
