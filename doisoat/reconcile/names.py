@@ -1,11 +1,13 @@
-"""The applicants' names of both sides, keyed once for the whole linkage.
+"""The applicants' names of both sides, keyed once for the whole run (linkage and comparison).
 
 Names repeat (a few hundred thousand distinct among a million rows) and the two sides write
 mostly the same ones. Each side's names are numbered from its own distinct values (a categorical's
 codes: no string hashed per row), the distinct names of both sides are united, and their keys
 (`keys.fold_text`, `name_key`, `given_name`) are worked out once per name of that union. Numbers
 of the keys are then shared by both sides: blocking joins on them without hashing strings again,
-and the scorer sees at once that two rows carry the same name.
+and the scorer sees at once that two rows carry the same name. Each distinct folded name is split
+into words once too (`NameWords`), for the given-name checks. The engine makes these once and hands
+them to `matching.link` and `compare.compare_pairs`.
 """
 
 from __future__ import annotations
