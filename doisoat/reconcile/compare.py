@@ -17,6 +17,7 @@ from doisoat.reconcile.config import ReconcileConfig
 from doisoat.reconcile.evidence import given_name_agrees, swap_day_month
 from doisoat.reconcile.keys import CODE_KEY, NameKeys, code_key, distinct, name_keys
 from doisoat.reconcile.matching import E_IDX, P_IDX
+from doisoat.reconcile.names import DistinctNames, SideNames, shared_names
 from doisoat.reconcile.procedures import expand, resolve
 from doisoat.reconcile.result import Period
 from doisoat.reconcile.workdays import NO_DAY, day_numbers, working_day_lags
@@ -85,8 +86,12 @@ def compare_pairs(
     period: Period,
     calendar: WorkingCalendar,
     config: ReconcileConfig,
+    names: tuple[SideNames, SideNames] | None = None,
 ) -> pd.DataFrame:
-    """Every field mismatch of every linked pair (timeliness, dates, procedure, applicant)."""
+    """Every field mismatch of every linked pair (timeliness, dates, procedure, applicant).
+
+    `names`: both sides' applicants' names keyed once for the run (`names.shared_names`, as the
+    linkage made them); otherwise they are keyed here."""
     pi, ei = links[P_IDX].to_numpy(), links[E_IDX].to_numpy()
     if not len(pi):
         return mm.empty_mismatches()
@@ -216,9 +221,8 @@ def compare_pairs(
     text_finding(
         c.PROCEDURE_MISMATCH, ~same_proc, c.PROCEDURE_NAME, "Tên thủ tục khác nhau giữa sổ giấy và phần mềm"
     )
-    same_person_ = per_distinct_pair(
-        lambda a, b: same_person(a, b, config), paper[c.APPLICANT_NAME], pi, electronic[c.APPLICANT_NAME], ei
-    )
+    p_names, e_names = names or shared_names(paper[c.APPLICANT_NAME], electronic[c.APPLICANT_NAME])
+    same_person_ = same_person_by_number(p_names.rows[pi], e_names.rows[ei], p_names.names, config)
     text_finding(
         c.APPLICANT_MISMATCH, ~same_person_, c.APPLICANT_NAME, "Người nộp khác nhau (không phải lỗi chính tả)"
     )
@@ -243,7 +247,41 @@ def same_person(a: pd.Series, b: pd.Series, config: ReconcileConfig) -> np.ndarr
     """Same person when the folded names are close in any word order (`applicant_threshold`) and
     each given name is close to a word of the other name (`applicant_given_name_threshold`), so
     'Nguyễn Văn An' and 'Nguyễn Văn Bình' are two people. A blank name on either side agrees."""
-    na, nb = _name_keys_of_both(a, b)
+    return _same_person_of_keys(*_name_keys_of_both(a, b), config)
+
+
+def same_person_by_number(
+    a: np.ndarray, b: np.ndarray, names: DistinctNames, config: ReconcileConfig
+) -> np.ndarray:
+    """`same_person` of each pair of names given by their numbers among `names` (-1: NA), tested
+    once per distinct pair of names, from keys made once per distinct name. The same folded name
+    (most pairs), or a blank one, is the same person without a string compared."""
+    out = np.ones(len(a), dtype=bool)
+    folded = names.folded_id
+    a, b = a.astype("int64"), b.astype("int64")
+    todo = np.flatnonzero((a >= 0) & (b >= 0))
+    todo = todo[folded[a[todo]] != folded[b[todo]]]
+    if not len(todo):
+        return out
+    width = len(folded) + 1
+    codes, pairs = pd.factorize(a[todo] * width + b[todo])
+    first, second = pairs // width, pairs % width
+
+    def keys_of(rows: np.ndarray) -> NameKeys:
+        """The keys of the distinct names at `rows` (one Arrow take each), indexed from 0."""
+        return NameKeys(
+            *(
+                values.take(rows).reset_index(drop=True)
+                for values in (names.keys.folded, names.keys.key, names.keys.given)
+            )
+        )
+
+    out[todo] = _same_person_of_keys(keys_of(first), keys_of(second), config)[codes]
+    return out
+
+
+def _same_person_of_keys(na: NameKeys, nb: NameKeys, config: ReconcileConfig) -> np.ndarray:
+    """`same_person` of names whose keys (index from 0) are `na` and `nb`."""
     ka, kb = na.key, nb.key
     missing = (ka.isna() | kb.isna()).to_numpy()
     fa, fb = na.folded.fillna(""), nb.folded.fillna("")

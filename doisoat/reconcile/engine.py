@@ -15,6 +15,7 @@ from doisoat.reconcile.calendar import WorkingCalendar, calendar_covering
 from doisoat.reconcile.codes import shared_codes
 from doisoat.reconcile.config import ReconcileConfig
 from doisoat.reconcile.keys import CODE_KEY, code_key
+from doisoat.reconcile.names import SideNames, shared_names
 from doisoat.reconcile.result import Period, ReconcileResult
 
 log = logging.getLogger(__name__)
@@ -120,10 +121,12 @@ def _working_copy(
 
 def _link(
     p_valid: pd.DataFrame, e_valid: pd.DataFrame, calendar: WorkingCalendar, config: ReconcileConfig
-) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """(links, paper duplicates, electronic duplicates) of the working copies, to which the
-    normalised code (CODE_KEY) is added. The code keys of both sides live only here: they are
-    freed before the comparison and the counts, where the run's memory peaks."""
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, tuple[SideNames, SideNames]]:
+    """(links, paper duplicates, electronic duplicates, both sides' applicants' names keyed) of the
+    working copies, to which the normalised code (CODE_KEY) is added. The code keys of both sides
+    live only here: they are freed before the comparison and the counts, where the run's memory
+    peaks. The name keys (a number per row and the keys of the distinct names) go on to the
+    comparison, which tests the linked pairs' applicants on them."""
     # the code keys of both sides, worked out once per distinct code and numbered across the sides
     p_codes, e_codes = shared_codes(p_valid[c.DOSSIER_CODE], e_valid[c.DOSSIER_CODE])
     p_valid[CODE_KEY] = p_codes.key  # normalise_code of the dossier code
@@ -133,10 +136,20 @@ def _link(
     # every row of a repeated paper code goes to the fuzzy pass, where the evidence (time of day,
     # dates) decides which one is the record's; a row that finds another record had a copied code
     group_p = np.union1d(dups_p["idx"].to_numpy(), dups_p[matching.FIRST_IDX].to_numpy())
+    # the applicants' names of both sides, keyed once per distinct name for linkage and comparison
+    p_names, e_names = shared_names(p_valid[c.APPLICANT_NAME], e_valid[c.APPLICANT_NAME])
+    names = (p_names, e_names)
     links = matching.link(
-        p_valid, e_valid, calendar, config, group_p, dups_e["idx"].to_numpy(), codes=(p_codes, e_codes)
+        p_valid,
+        e_valid,
+        calendar,
+        config,
+        group_p,
+        dups_e["idx"].to_numpy(),
+        codes=(p_codes, e_codes),
+        applicants=names,
     )
-    return links, dups_p, dups_e
+    return links, dups_p, dups_e, names
 
 
 def reconcile(
@@ -169,7 +182,7 @@ def reconcile(
         p_rows, p_valid = _working_copy(paper, PAPER_LINEAGE, bad_refs)
         e_rows, e_valid = electronic_side.result()
 
-    links, dups_p, dups_e = _link(p_valid, e_valid, calendar, config)
+    links, dups_p, dups_e, names = _link(p_valid, e_valid, calendar, config)
     dups_p = matching.written_twice(
         p_valid, matching.unlinked_duplicates(dups_p, links[matching.P_IDX].to_numpy()), config
     )
@@ -179,10 +192,12 @@ def reconcile(
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="counts") as counts:
         summary = counts.submit(aggregates.summarise, paper, electronic, period)
         row_codes = counts.submit(aggregates.row_codes, paper, electronic, period)
-        mismatches = _findings(p_valid, e_valid, quarantine, links, dups_p, dups_e, period, calendar, config)
+        mismatches = _findings(
+            p_valid, e_valid, quarantine, links, dups_p, dups_e, period, calendar, config, names
+        )
         matches, match_rows = _matches(p_valid, e_valid, links, p_rows, e_rows)
         # the working copies are done with: free them before the counts
-        del p_valid, e_valid, links
+        del p_valid, e_valid, links, names
         breakdown = aggregates.breakdown(
             paper, electronic, period, matches, mismatches, match_rows, row_codes.result()
         )
@@ -202,13 +217,15 @@ def _findings(
     period: Period,
     calendar: WorkingCalendar,
     config: ReconcileConfig,
+    names: tuple[SideNames, SideNames] | None = None,
 ) -> pd.DataFrame:
     """Every finding (schema.MISMATCH_COLUMNS), sorted by type, office, refs and field: the
-    duplicates, the linked pairs' field mismatches, the rows left unlinked, the quarantined rows."""
+    duplicates, the linked pairs' field mismatches, the rows left unlinked, the quarantined rows.
+    `names`: both sides' names keyed by the linkage (`shared_names`)."""
     findings = [
         _duplicates(p_valid, dups_p, c.DUPLICATE_PAPER, c.PAPER_REF),
         _duplicates(e_valid, dups_e, c.DUPLICATE_ELECTRONIC, c.ELECTRONIC_REF),
-        compare.compare_pairs(p_valid, e_valid, links, period, calendar, config),
+        compare.compare_pairs(p_valid, e_valid, links, period, calendar, config, names),
     ]
     unmatched_p = np.ones(len(p_valid), dtype=bool)
     unmatched_p[links[matching.P_IDX].to_numpy()] = False

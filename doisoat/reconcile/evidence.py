@@ -44,7 +44,7 @@ from doisoat.reconcile import keys
 from doisoat.reconcile.calendar import WorkingCalendar
 from doisoat.reconcile.codes import SideCodes
 from doisoat.reconcile.config import ReconcileConfig
-from doisoat.reconcile.names import SideNames
+from doisoat.reconcile.names import NameWords, SideNames
 from doisoat.reconcile.procedures import procedure_key
 from doisoat.reconcile.workdays import workday_numbers
 
@@ -89,6 +89,7 @@ class Features:
     name_id: np.ndarray  # int64 number of the folded name, shared by both sides (-1 when NA):
     # names' keys (name, given, folded) all derive from the folded name, so equal numbers score alike
     has_code: np.ndarray  # bool, code not NA
+    words: NameWords  # the words of each folded name, by its number (`name_id`), split once
 
 
 def _workdays(calendar: WorkingCalendar, days: pd.Series) -> np.ndarray:
@@ -179,6 +180,7 @@ def features(
         name_key_id=per_row(distinct_names.key_id, -1),
         given_id=per_row(distinct_names.given_id, -1),
         has_code=codes.has_code,
+        words=distinct_names.words,
         office=office,
         code_id=codes.key_id,
         basic_id=codes.basic_id,
@@ -227,18 +229,42 @@ def given_name_agrees(
     def one_way(given: list[str], tokens: list[str]) -> np.ndarray:
         words = pd.Series(tokens, dtype="string").str.split(" ")
         counts = words.str.len().fillna(0).astype("int64").to_numpy()
-        flat = words.explode().fillna("").tolist()
-        rep = np.repeat(np.asarray(given, dtype=object), np.maximum(counts, 1)).tolist()
-        if not flat:
-            return np.zeros(0, dtype=bool)
-        scores = np.asarray(process.cpdist(rep, flat, scorer=fuzz.ratio, workers=-1), dtype="float64")
-        # one typo (a letter dropped, added, changed or two swapped) still agrees: 'Vy' / 'y', 'Nga' / 'gNa'
-        typo = np.asarray(process.cpdist(rep, flat, scorer=OSA.distance, workers=-1)) <= 1
-        scores = np.where(typo, 100.0, scores)
-        starts = np.concatenate([[0], np.cumsum(np.maximum(counts, 1))[:-1]])
-        return np.asarray(np.maximum.reduceat(scores, starts) >= threshold)
+        return _given_in_words(given, words.explode().fillna("").tolist(), counts, threshold)
 
     return one_way(a_given, b_tokens) & one_way(b_given, a_tokens)
+
+
+def given_name_agrees_by_number(
+    a_given: list[str],
+    b_names: np.ndarray,
+    b_words: NameWords,
+    b_given: list[str],
+    a_names: np.ndarray,
+    a_words: NameWords,
+    threshold: float,
+) -> np.ndarray:
+    """`given_name_agrees`, the other name's words taken from its folded name's number (`names`'
+    `folded_id`, -1 for NA) among words split once per distinct name: no string split per pair."""
+
+    def one_way(given: list[str], names: np.ndarray, words: NameWords) -> np.ndarray:
+        flat, counts = words.of(names)
+        return _given_in_words(given, flat.tolist(), counts, threshold)
+
+    return one_way(a_given, b_names, b_words) & one_way(b_given, a_names, a_words)
+
+
+def _given_in_words(given: list[str], flat: list[str], counts: np.ndarray, threshold: float) -> np.ndarray:
+    """Each given name is close to one of its pair's words (`counts[i]` of `flat`, in order; a name
+    without words stands for one word)."""
+    rep = np.repeat(np.asarray(given, dtype=object), np.maximum(counts, 1)).tolist()
+    if not flat:
+        return np.zeros(0, dtype=bool)
+    scores = np.asarray(process.cpdist(rep, flat, scorer=fuzz.ratio, workers=-1), dtype="float64")
+    # one typo (a letter dropped, added, changed or two swapped) still agrees: 'Vy' / 'y', 'Nga' / 'gNa'
+    typo = np.asarray(process.cpdist(rep, flat, scorer=OSA.distance, workers=-1)) <= 1
+    scores = np.where(typo, 100.0, scores)
+    starts = np.concatenate([[0], np.cumsum(np.maximum(counts, 1))[:-1]])
+    return np.asarray(np.maximum.reduceat(scores, starts) >= threshold)
 
 
 class ScoredNamePairs:
@@ -331,11 +357,13 @@ def applicant_points_per_pair(
     close = compared & (ratio >= config.applicant_threshold) & ~same_words
     if close.any():
         k = np.flatnonzero(close)
-        ok = given_name_agrees(
+        ok = given_name_agrees_by_number(
             _strings(p, "given", pi[k]),
-            _strings(e, "folded_name", ei[k]),
+            e.name_id[ei[k]],
+            e.words,
             _strings(e, "given", ei[k]),
-            _strings(p, "folded_name", pi[k]),
+            p.name_id[pi[k]],
+            p.words,
             config.applicant_given_name_threshold,
         )
         points[k] = np.where(ok, np.where(ratio[k] >= NAME_SAME_SCORE, NAME_SAME, NAME_CLOSE), NAME_FAR)

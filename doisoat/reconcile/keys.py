@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 
 # Dash look-alikes and separators clerks type inside dossier codes.
 _DASHES = str.maketrans({"–": "-", "—": "-", "‐": "-", "−": "-", "_": "-", "/": "-"})
@@ -166,6 +167,19 @@ def normalise_code(codes: pd.Series) -> pd.Series:
 
 
 def _fold(s: pd.Series) -> pd.Series:
+    """`fold_text` of (distinct) values, by Arrow kernels over the whole column: no Python string
+    per value. The steps are those pandas' `.str` methods ran (they used the same RE2 patterns);
+    `_fold_plain` keeps that form, which the tests compare with this one."""
+    a = _arrow(s)
+    a = pc.replace_substring(pc.replace_substring(a, "đ", "d"), "Đ", "D")  # no decomposition: by hand
+    a = pc.replace_substring_regex(pc.utf8_normalize(a, "NFD"), "[\u0300-\u036f]", "")  # marks
+    a = pc.replace_substring(pc.replace_substring_regex(pc.utf8_lower(a), r"[^\w]+", " "), "_", " ")
+    a = pc.replace_substring_regex(pc.utf8_trim_whitespace(a), r"\s+", " ")
+    out = pd.Series(pd.arrays.ArrowStringArray(a), index=s.index, dtype="string")
+    return out.mask(out == "")
+
+
+def _fold_plain(s: pd.Series) -> pd.Series:
     s = s.str.translate(_VIET_D).str.normalize("NFD")
     s = s.str.replace("[\u0300-\u036f]", "", regex=True).str.lower()
     s = s.str.replace(r"[^\w]+", " ", regex=True).str.replace("_", " ").str.strip()
@@ -206,7 +220,31 @@ def distinct_name_keys(names: pd.Series) -> tuple[np.ndarray, NameKeys]:
 
 
 def keys_of_distinct_names(uniques: pd.Series) -> NameKeys:
-    """The keys of each of these names (already distinct: no numbering first)."""
+    """The keys of each of these names (already distinct: no numbering first), by Arrow kernels:
+    `name_key` and `given_name` of a folded name are its words sorted and its last word."""
+    folded = _fold(uniques).astype("string")
+    text = _arrow(folded)
+    words = pc.split_pattern(text, " ")
+    flat = pc.list_flatten(words)
+    # each name's words sorted in place: one sort on (name, word); UTF-8 byte order is code point
+    # order, as Python's `sorted`
+    order = pc.sort_indices(
+        pa.table({"name": pc.list_parent_indices(words), "word": flat}),
+        sort_keys=[("name", "ascending"), ("word", "ascending")],
+    )
+    in_order = type(words).from_arrays(words.offsets, flat.take(order), mask=words.is_null())
+    key = pc.binary_join(in_order, pa.scalar(" ", flat.type))
+    given = pc.replace_substring_regex(text, "^.* ", "")  # all up to the last space
+    return NameKeys(folded=folded, key=_strings_of(key, folded.index), given=_strings_of(given, folded.index))
+
+
+def _strings_of(values: pa.Array, index: pd.Index) -> pd.Series:
+    return pd.Series(pd.arrays.ArrowStringArray(values.cast(pa.large_string())), index=index, dtype="string")
+
+
+def keys_of_distinct_names_plain(uniques: pd.Series) -> NameKeys:
+    """`keys_of_distinct_names` by pandas' string methods and Python's `sorted`, per name (the
+    plain form the tests compare the Arrow one with)."""
     folded = _fold(uniques).astype("string")
     return NameKeys(
         folded=folded, key=per_unique(folded, _sorted_words), given=per_unique(folded, _last_word)

@@ -46,7 +46,7 @@ from doisoat.reconcile.evidence import (
     score_pairs,
 )
 from doisoat.reconcile.keys import code_key, office_codes
-from doisoat.reconcile.names import shared_names
+from doisoat.reconcile.names import SideNames, shared_names
 from doisoat.reconcile.procedures import procedure_key
 
 log = logging.getLogger(__name__)
@@ -332,6 +332,7 @@ def link(
     defer_paper: np.ndarray | None = None,
     skip_electronic: np.ndarray | None = None,
     codes: tuple[SideCodes, SideCodes] | None = None,
+    applicants: tuple[SideNames, SideNames] | None = None,
 ) -> pd.DataFrame:
     """One-to-one links between the rows (positions) of the two frames, with their evidence.
 
@@ -340,14 +341,15 @@ def link(
     to a record their first occurrence did not take (a same-person dossier of the day whose code
     was copied from the row above); those left unlinked are the duplicates. Electronic rows at
     `skip_electronic` (the software numbers its records itself: a repeated code is a repeated
-    record) take no part. `codes`: both sides' code keys (`shared_codes`) when already made.
+    record) take no part. `codes`, `applicants`: both sides' code and name keys (`shared_codes`,
+    `shared_names`) when already made.
     """
     # both sides' offices, numbered in order of first appearance ("" for none)
     offices = pd.Index(
         pd.concat([office_codes(paper[c.UNIT_CODE])[1], office_codes(electronic[c.UNIT_CODE])[1]]).unique()
     )
     p_codes, e_codes = codes or shared_codes(paper[c.DOSSIER_CODE], electronic[c.DOSSIER_CODE])
-    p_names, e_names = shared_names(paper[c.APPLICANT_NAME], electronic[c.APPLICANT_NAME])
+    p_names, e_names = applicants or shared_names(paper[c.APPLICANT_NAME], electronic[c.APPLICANT_NAME])
     # the two sides' features on two threads: their heavy steps (Arrow kernels, NumPy sorts) let go
     # of the GIL, and each side's temporaries are a few arrays of a million rows
     with ThreadPoolExecutor(max_workers=1) as pool:
