@@ -6,6 +6,7 @@ import datetime as dt
 
 import numpy as np
 import pandas as pd
+import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
@@ -442,3 +443,23 @@ def test_dates_written_per_distinct_date_equal_strftime_per_row(values: list[dt.
     dates = pd.Series(values, dtype="datetime64[us]", index=np.arange(len(values)) * 3)
     want = pd.to_datetime(dates).dt.strftime("%d/%m/%Y").astype("string")
     pd.testing.assert_series_equal(day_month_year(dates), want)
+
+
+def test_fuzzy_batches_on_two_threads_link_as_one_batch(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The fuzzy pass scores its office batches two at a time on two threads: many small batches
+    (one office each) give exactly the links and findings of one batch holding every office."""
+    from doisoat.reconcile import matching
+    from doisoat.reconcile.engine import reconcile
+    from doisoat.reconcile.result import Period
+    from tests.reconcile.linkage_scenario import generate_linkage
+
+    g = generate_linkage(3000, offices=6, seed=5)
+    period = Period(g.start, g.end)
+    monkeypatch.setattr(matching, "_BATCH_ROWS", 10**9)
+    one = reconcile(g.paper, g.electronic, f.no_quarantine(), period)
+    monkeypatch.setattr(matching, "_BATCH_ROWS", 1)
+    many = reconcile(g.paper, g.electronic, f.no_quarantine(), period)
+    assert len(matching._office_batches(np.arange(6).repeat(3), 1)) == 6
+    assert len(one.matches) > 2000
+    pd.testing.assert_frame_equal(many.matches, one.matches, check_exact=True)
+    pd.testing.assert_frame_equal(many.mismatches, one.mismatches, check_exact=True)
