@@ -324,6 +324,19 @@ def _wide_pass(
     )
 
 
+def _scored_in_halves(
+    p: Features, e: Features, pi: np.ndarray, ei: np.ndarray, config: ReconcileConfig, names: ScoredNamePairs
+) -> pd.DataFrame:
+    """`score_pairs` of the pairs, the two halves on two threads (each pair is scored on its own,
+    and the NumPy gathers and rapidfuzz let go of the GIL): the exact pass's several hundred
+    thousand code-equal pairs take half the time on the machine's second core."""
+    half = len(pi) // 2
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        second = pool.submit(score_pairs, p, e, pi[half:], ei[half:], config, None, names)
+        first = score_pairs(p, e, pi[:half], ei[:half], config, scored_names=names)
+        return pd.concat([first, second.result()], ignore_index=True)
+
+
 def link(
     paper: pd.DataFrame,
     electronic: pd.DataFrame,
@@ -368,8 +381,8 @@ def link(
     # exact pass: unique codes on both sides, applicants not disagreeing
     code_pairs = _code_candidates(fp, fe, np.flatnonzero(p_pool), np.flatnonzero(e_pool))
     names = ScoredNamePairs()  # the pairs of names scored, for every call below
-    code_ev = score_pairs(
-        fp, fe, code_pairs[P_IDX].to_numpy(), code_pairs[E_IDX].to_numpy(), config, scored_names=names
+    code_ev = _scored_in_halves(
+        fp, fe, code_pairs[P_IDX].to_numpy(), code_pairs[E_IDX].to_numpy(), config, names
     )
     clean = (
         code_pairs["unique"].to_numpy()

@@ -25,6 +25,7 @@ from doisoat.reconcile.evidence import (
     applicant_points_per_pair,
     features,
     ref_hashes,
+    score_pairs,
     swap_day_month,
     text_array,
 )
@@ -38,7 +39,7 @@ from doisoat.reconcile.keys import (
     normalise_code,
     per_unique,
 )
-from doisoat.reconcile.matching import FIRST_IDX, _sorted_unique, find_duplicates
+from doisoat.reconcile.matching import FIRST_IDX, _scored_in_halves, _sorted_unique, find_duplicates
 from doisoat.reconcile.names import shared_names
 from doisoat.reconcile.procedures import expand, procedure_key, resolve
 from doisoat.reconcile.workdays import days_between, workday_numbers
@@ -348,6 +349,10 @@ def test_applicant_points_per_distinct_pair_equal_every_pair_scored(
     second = applicant_points(fp, fe, pi[half:], ei[half:], config, scored)
     assert np.concatenate([first[0], second[0]]).tolist() == plain_points.tolist()
     assert np.concatenate([first[1], second[1]]).tolist() == plain_compared.tolist()
+    # every field scored in two halves on two threads (the exact pass) equals one call
+    whole = score_pairs(fp, fe, pi, ei, config)
+    halves = _scored_in_halves(fp, fe, pi, ei, config, ScoredNamePairs())
+    pd.testing.assert_frame_equal(halves, whole, check_exact=True)
 
 
 @settings(max_examples=30, deadline=None)
