@@ -16,7 +16,6 @@ import pyarrow.compute as pc
 
 # Dash look-alikes and separators clerks type inside dossier codes.
 _DASHES = str.maketrans({"–": "-", "—": "-", "‐": "-", "−": "-", "_": "-", "/": "-"})
-_VIET_D = str.maketrans({"đ": "d", "Đ": "D"})
 # Letters clerks type for digits: O for zero, I and l (upper-cased: L) for one.
 _LOOKALIKE_DIGITS = str.maketrans({"O": "0", "I": "1", "L": "1"})
 # The Circular 01/2018 code, separators removed: agency id `000.17.22.H56`, YYMMDD, NNNN.
@@ -169,7 +168,7 @@ def normalise_code(codes: pd.Series) -> pd.Series:
 def _fold(s: pd.Series) -> pd.Series:
     """`fold_text` of (distinct) values, by Arrow kernels over the whole column: no Python string
     per value. The steps are those pandas' `.str` methods ran (they used the same RE2 patterns);
-    `_fold_plain` keeps that form, which the tests compare with this one."""
+    the tests keep that form and compare it with this one."""
     a = _arrow(s)
     a = pc.replace_substring(pc.replace_substring(a, "đ", "d"), "Đ", "D")  # no decomposition: by hand
     a = pc.replace_substring_regex(pc.utf8_normalize(a, "NFD"), "[\u0300-\u036f]", "")  # marks
@@ -177,14 +176,6 @@ def _fold(s: pd.Series) -> pd.Series:
     a = pc.replace_substring_regex(pc.utf8_trim_whitespace(a), r"\s+", " ")
     out = pd.Series(pd.arrays.ArrowStringArray(a), index=s.index, dtype="string")
     return out.mask(out == "")
-
-
-def _fold_plain(s: pd.Series) -> pd.Series:
-    s = s.str.translate(_VIET_D).str.normalize("NFD")
-    s = s.str.replace("[\u0300-\u036f]", "", regex=True).str.lower()
-    s = s.str.replace(r"[^\w]+", " ", regex=True).str.replace("_", " ").str.strip()
-    s = s.str.replace(r"\s+", " ", regex=True)
-    return s.mask(s == "")
 
 
 def fold_text(text: pd.Series) -> pd.Series:
@@ -240,15 +231,6 @@ def keys_of_distinct_names(uniques: pd.Series) -> NameKeys:
 
 def _strings_of(values: pa.Array, index: pd.Index) -> pd.Series:
     return pd.Series(pd.arrays.ArrowStringArray(values.cast(pa.large_string())), index=index, dtype="string")
-
-
-def keys_of_distinct_names_plain(uniques: pd.Series) -> NameKeys:
-    """`keys_of_distinct_names` by pandas' string methods and Python's `sorted`, per name (the
-    plain form the tests compare the Arrow one with)."""
-    folded = _fold(uniques).astype("string")
-    return NameKeys(
-        folded=folded, key=per_unique(folded, _sorted_words), given=per_unique(folded, _last_word)
-    )
 
 
 def name_keys(names: pd.Series) -> NameKeys:
