@@ -132,11 +132,6 @@ def render_sheet(sheet: calamine.CalamineSheet) -> RenderedRows:
         return render_blocks(_row_blocks(sheet), leading_columns=start[1] if start else 0)
 
 
-def read_cells(book: calamine.CalamineWorkbook, sheet: str, location: Location) -> RenderedRows:
-    """The sheet's columns rendered as text (`parse_sheet`, then `render_sheet`)."""
-    return render_sheet(parse_sheet(book, sheet, location))
-
-
 class Worksheet(NamedTuple):
     """A worksheet of an open workbook, its parse (`parse_sheet`) running or done (see `worksheets`)."""
 
