@@ -270,7 +270,8 @@ def _matches(
             c.UNIT_CODE: _taken(p_valid[c.UNIT_CODE], pi),
             c.DOSSIER_CODE: e_code.fillna(p_code),
             **{col: _taken(links[col], order) for col in links.columns if col not in matching.LINK_COLUMNS},
-        }
+        },
+        copy=False,  # the taken columns are new: kept as they are, not copied again into blocks
     )
     return matches, (p_rows[pi], e_rows[ei])
 

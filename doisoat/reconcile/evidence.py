@@ -457,7 +457,8 @@ def score_pairs(
     out["quantity"] = np.where(compared, np.where(pq == eq, QUANTITY_SAME, QUANTITY_DIFFERENT), 0.0)
     attainable += np.where(compared, QUANTITY_SAME, 0.0)
 
-    frame = pd.DataFrame({f"{name}_points": out[name] for name in FIELDS})
+    # copy=False: the fresh arrays become the frame's columns as they are, not copied into one block
+    frame = pd.DataFrame({f"{name}_points": out[name] for name in FIELDS}, copy=False)
     # summed field by field (no 2-D copy of the frame); points are multiples of 0.5: sums are exact
     total = np.zeros(len(pi))
     for name in FIELDS:
