@@ -17,7 +17,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from doisoat.reconcile.keys import broadcast, code_forms, distinct
+from doisoat.reconcile.keys import broadcast, code_forms, distinct, take_coded
 
 
 @dataclass(frozen=True)
@@ -34,11 +34,6 @@ class SideCodes:
     @property
     def has_code(self) -> np.ndarray:
         return self.key_id >= 0
-
-
-def _per_row(per_typed: np.ndarray, rows: np.ndarray, missing: object) -> np.ndarray:
-    """Values of the distinct typed codes taken for each row (`missing` where the row has none)."""
-    return np.append(per_typed, np.asarray([missing], dtype=per_typed.dtype))[rows]
 
 
 def code_parts(code: pd.Series) -> tuple[np.ndarray, np.ndarray]:
@@ -73,7 +68,7 @@ def _numbers_of_forms(typed: pd.Series, canonical: np.ndarray, *forms: pd.Series
     typed_at = np.flatnonzero(found >= 0)
     number = len(typed) + np.arange(len(values), dtype="int64")
     number[found[typed_at]] = typed_at
-    of_other = np.append(number, -1)[np.where(other_codes >= 0, other_codes, len(number))]  # NA: -1
+    of_other = take_coded(number, other_codes, -1)
     out, start = [], 0
     for form in forms:
         ids = np.arange(len(typed), dtype="int64")  # a code in the standard form: its own position
@@ -96,8 +91,7 @@ def shared_codes(*sides: pd.Series) -> list[SideCodes]:
     text = normalised.fillna("").to_numpy(dtype=object)
     out = []
     for side, start, n in zip(sides, np.cumsum([0, *lengths[:-1]]), lengths, strict=True):
-        side_rows = rows[start : start + n]
-        at = np.where(side_rows >= 0, side_rows, len(typed))  # NA: the appended `missing` value
+        side_rows = rows[start : start + n]  # -1 where the row has no code
         key = (
             broadcast(normalised, side_rows, side.index)
             if len(typed)
@@ -106,11 +100,11 @@ def shared_codes(*sides: pd.Series) -> list[SideCodes]:
         out.append(
             SideCodes(
                 key=key,
-                key_id=_per_row(key_id, at, -1),
-                basic_id=_per_row(basic_id, at, -1),
-                prefix=_per_row(prefix, at, -1),
-                number=_per_row(number, at, np.nan),
-                text=_per_row(text, at, ""),
+                key_id=take_coded(key_id, side_rows, -1),
+                basic_id=take_coded(basic_id, side_rows, -1),
+                prefix=take_coded(prefix, side_rows, -1),
+                number=take_coded(number, side_rows, np.nan),
+                text=take_coded(text, side_rows, ""),
             )
         )
     return out

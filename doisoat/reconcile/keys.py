@@ -59,6 +59,13 @@ def broadcast(done: pd.Series, codes: np.ndarray, index: pd.Index) -> pd.Series:
     return pd.Series(pd.arrays.ArrowStringArray(taken), index=index, dtype="string")
 
 
+def take_coded(values: np.ndarray, codes: np.ndarray, missing: object) -> np.ndarray:
+    """`values[codes]`, with `missing` where a code is negative (NA): `broadcast` for NumPy values
+    (numbers, object arrays), in the values' dtype."""
+    padded = np.append(values, np.asarray([missing], dtype=values.dtype))
+    return padded[np.where(codes >= 0, codes, len(values))]
+
+
 def _arrow(s: pd.Series) -> pa.Array:
     """The strings of a Series as one Arrow large_string array (no detour through Python objects
     when the Series is Arrow-backed already)."""

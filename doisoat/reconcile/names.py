@@ -19,7 +19,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from doisoat.reconcile.keys import NameKeys, distinct, keys_of_distinct_names
+from doisoat.reconcile.keys import NameKeys, distinct, keys_of_distinct_names, take_coded
 
 
 @dataclass(frozen=True)
@@ -72,7 +72,7 @@ class SideNames:
 
     def per_row(self, values: np.ndarray, missing: object) -> np.ndarray:
         """Values of the distinct names taken for each row (`missing` where the name is NA)."""
-        return np.append(values, np.asarray([missing], dtype=values.dtype))[self.rows]
+        return take_coded(values, self.rows, missing)
 
 
 def _numbers(values: pd.Series) -> np.ndarray:
@@ -105,6 +105,6 @@ def shared_names(*sides: pd.Series) -> list[SideNames]:
     for codes, uniques in numbered:
         in_union = union_rows[start : start + len(uniques)].astype("int64")
         start += len(uniques)
-        rows = np.append(in_union, -1)[np.where(codes >= 0, codes, len(in_union))]  # NA: -1
+        rows = take_coded(in_union, codes, -1)  # NA: -1
         out.append(SideNames(rows=rows, names=names))
     return out

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from doisoat.reconcile.keys import fold_text, normalise_code
@@ -51,3 +52,14 @@ def test_procedure_abbreviations_resolve_to_the_reference_procedure() -> None:
     full = resolve(pd.Series(["Đăng ký khai sinh", "Chứng thực bản sao từ bản chính"])).tolist()
     short = resolve(pd.Series(["ĐK khai sinh", "CT bản sao"])).tolist()
     assert short == full and min(full) >= 0
+
+
+def test_take_coded_puts_missing_where_the_code_is_negative() -> None:
+    from doisoat.reconcile.keys import take_coded
+
+    numbers = np.asarray([10, 20, 30], dtype="int64")
+    assert take_coded(numbers, np.asarray([2, -1, 0, 0]), -1).tolist() == [30, -1, 10, 10]
+    assert take_coded(numbers, np.asarray([], dtype="int64"), -1).dtype == np.dtype("int64")
+    words = np.asarray(["a", "b"], dtype=object)
+    assert take_coded(words, np.asarray([-1, 1]), "").tolist() == ["", "b"]
+    assert np.isnan(take_coded(np.asarray([1.5]), np.asarray([-1]), np.nan)).all()
