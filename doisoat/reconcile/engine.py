@@ -241,6 +241,8 @@ def _findings(
         if any(len(f) for f in findings)
         else mm.empty_mismatches()
     )
+    # ids unique within the run: the 2nd, 3rd… finding of an identity shared take their occurrence
+    mismatches = mm.unique_ids(mismatches)
     return mismatches[c.MISMATCH_COLUMNS].sort_values(
         [c.MISMATCH_TYPE, c.UNIT_CODE, c.PAPER_REF, c.ELECTRONIC_REF, c.MISMATCH_FIELD],
         na_position="last",

@@ -168,6 +168,10 @@ def normalise_code(codes: pd.Series) -> pd.Series:
     rewritten in the standard form; in digit positions (of a standard code, or in a segment made
     of digits) the letter O reads as 0 and I / l as 1. Letters in letter positions (the `H` of
     `H56`) and digits are never changed, so two different codes never share a key. Blank → NA.
+
+    Any other code keeps its separators where they are: `HS012`, `HS-012` and `HS.012` are three
+    keys. Where they fall tells such codes apart (`BN-1-23`, `BN-12-3`), so a key of letters and
+    digits alone could merge two dossiers; rows whose codes differ so are left to the fuzzy pass.
     """
     return per_unique(codes, _except_canonical(_lenient))
 

@@ -2,7 +2,7 @@
 
 Output folder:
 
-    DIR/paper/<office-slug>/<office-slug>_<YYYY-MM>.xlsx   one Mẫu số 06 workbook per office and month
+    DIR/paper/<office-slug>_<YYYY-MM>.xlsx                 one Mẫu số 06 workbook per office and month
     DIR/electronic/<office-slug>.csv                         the software export, one per office
     DIR/offices.csv                                          office registry (schema.OFFICE_COLUMNS)
     DIR/truth.csv                                            ground truth (see truth.py)
@@ -216,7 +216,9 @@ def generate(
         counter += len(files)
         paper, export = laid.paper, laid.export
         paper[k.NOISE] = _file_noise(paper, files)
-        write_ledgers(paper, office, period, paper_dir / office.slug, laid.clerk, files)
+        # ledgers side by side (their names carry the office): a file's refs are its name alone, as
+        # the truth and the in-memory frames (generate_frames) give them
+        write_ledgers(paper, office, period, paper_dir, laid.clerk, files)
         kind = export_kind(i) if messy else UTF8
         if kind == VENDOR_B and vendor_b_profile() is None:
             kind = UTF8
@@ -224,7 +226,7 @@ def generate(
         for f in files:
             names = _keeping(f) + f.style.variations()
             if names:
-                variations["ledgers"][f"{office.slug}/{f.name}"] = names
+                variations["ledgers"][f.name] = names
         if kind != UTF8:
             variations["exports"][export_file(office)] = [kind]
         papers.append(paper)

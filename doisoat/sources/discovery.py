@@ -27,13 +27,25 @@ def find_files(root: Path, suffixes: Iterable[str]) -> list[Path]:
     return sorted(found, key=lambda p: p.relative_to(root).as_posix())
 
 
-def warn_duplicate_names(paths: Iterable[Path]) -> None:
-    """Log files sharing a name in different folders: lineage keeps the name only, so their refs
-    ("<file name>!<sheet>!<row>") could collide."""
+def relative_name(path: Path, root: Path) -> str:
+    """The name a file is known by in lineage, refs and the files log: its path relative to the
+    input folder `root`, with "/" separators ("T1.xlsx" at the top, "a/T1.xlsx" in a sub-folder),
+    so same-named files in different sub-folders keep distinct refs."""
+    return Path(path).relative_to(root).as_posix()
+
+
+def warn_duplicate_names(paths: Iterable[Path], root: Path) -> None:
+    """Log files sharing a name in different folders. Their refs stay distinct (they carry the
+    folder: "a/T1.xlsx!<sheet>!<row>", "b/T1.xlsx!<sheet>!<row>"), but an office taken from the file
+    name (a ledger without an office title, an export without an office column) is the same for both."""
     seen: dict[str, Path] = {}
     for path in paths:
         if path.name in seen:
-            log.warning("%s and %s share a file name: their record refs may collide", seen[path.name], path)
+            log.warning(
+                "%s and %s share a file name: told apart by their folders in refs, but an office "
+                "read from the file name would be the same for both",
+                relative_name(seen[path.name], root), relative_name(path, root),
+            )
         seen.setdefault(path.name, path)
 
 

@@ -23,7 +23,7 @@ import pyarrow.csv as pcsv
 from doisoat import schema
 from doisoat.errors import ConfigError, LayoutError, Location, UnreadableFileError
 from doisoat.sources import canonical, textfile
-from doisoat.sources.discovery import find_files, sha256_of, warn_duplicate_names
+from doisoat.sources.discovery import find_files, relative_name, sha256_of, warn_duplicate_names
 from doisoat.sources.encodings import UTF8, UTF8_BOM, describe
 from doisoat.sources.jsonrows import json_objects
 from doisoat.sources.legacy import repair_array, repair_lines
@@ -57,20 +57,22 @@ def read_electronic_exports(
     """Every export under `electronic_dir` (recursive, sorted) as canonical electronic records.
 
     `profile` forces one export profile (a YAML file); by default the shipped profiles are tried.
+    A file is named (lineage, refs, files log) by its path relative to `electronic_dir`: "x.csv",
+    "a/x.csv".
     """
     electronic_dir = Path(electronic_dir)
     if not electronic_dir.is_dir():
         raise ConfigError(f"{electronic_dir}: not a directory")
     profiles = (load_export_profile(profile),) if profile is not None else shipped_export_profiles()
     registry = offices if offices is not None else OfficeRegistry()
-    files = FileLog()
+    files = FileLog(root=electronic_dir)
     tables: list[pa.Table] = []
     paths = find_files(electronic_dir, EXPORT_SUFFIXES)
-    warn_duplicate_names(paths)
+    warn_duplicate_names(paths, electronic_dir)
     with ThreadPoolExecutor(max_workers=1) as hasher:  # hashing runs beside parsing (it frees the GIL)
         digests = [hasher.submit(_sha256_or_error, path) for path in paths]
         for path, digest in zip(paths, digests, strict=True):
-            _read_export(path, digest, profiles, registry, files, tables)
+            _read_export(path, relative_name(path, electronic_dir), digest, profiles, registry, files, tables)
     records = canonical.to_frame(tables, schema.ELECTRONIC_COLUMNS)
     log.info("read %d electronic records from %s (%d files failed)", len(records), electronic_dir,
              len(files.failed))
@@ -85,26 +87,27 @@ def _sha256_or_error(path: Path) -> str | OSError:
 
 
 def _read_export(
-    path: Path, digest: Future[str | OSError], profiles: Sequence[ExportProfile], registry: OfficeRegistry,
-    files: FileLog, tables: list[pa.Table],
+    path: Path, name: str, digest: Future[str | OSError], profiles: Sequence[ExportProfile],
+    registry: OfficeRegistry, files: FileLog, tables: list[pa.Table],
 ) -> None:
-    """Read one export into `tables`, logging it in `files`. A file whose bytes cannot be read (no
-    sha256) is failed as such, even when the parse also failed."""
+    """Read one export into `tables`, logging it in `files`; `name`: the file's name in lineage and
+    refs (`relative_name`). A file whose bytes cannot be read (no sha256) is failed as such, even
+    when the parse also failed."""
     error: UnreadableFileError | LayoutError | None = None
     table = None
     if path.suffix.lower() in CSV_SUFFIXES:  # parsed while its digest is computed
         try:
-            table = _read_csv(path, digest, profiles, registry)
+            table = _read_csv(path, name, digest, profiles, registry)
         except (UnreadableFileError, LayoutError) as exc:
             error = exc
     sha256 = digest.result()
     if isinstance(sha256, OSError):
-        unreadable = UnreadableFileError(f"cannot read the file: {sha256}", Location(file=path.name))
+        unreadable = UnreadableFileError(f"cannot read the file: {sha256}", Location(file=name))
         files.fail(path, None, str(unreadable))
         return
     if table is None and error is None:
         try:
-            tables.extend(_read_spreadsheet(path, sha256, profiles, registry, files))
+            tables.extend(_read_spreadsheet(path, name, sha256, profiles, registry, files))
         except (UnreadableFileError, LayoutError) as exc:
             error = exc
     if error is not None:
@@ -135,12 +138,13 @@ def _unique(headers: Sequence[str]) -> list[str]:
 
 
 def _read_csv(
-    path: Path, digest: Future[str | OSError], profiles: Sequence[ExportProfile], registry: OfficeRegistry
+    path: Path, name: str, digest: Future[str | OSError], profiles: Sequence[ExportProfile],
+    registry: OfficeRegistry,
 ) -> pa.Table:
     rows = sorted({p.header_row for p in profiles})
     candidates, encoding, delimiter = _csv_headers(path, rows)
     profile, header_row = choose_export_profile(
-        [(row, candidates[row]) for row in rows], profiles, Location(file=path.name, row=rows[0])
+        [(row, candidates[row]) for row in rows], profiles, Location(file=name, row=rows[0])
     )
     names = _unique(candidates[header_row])
     try:
@@ -159,16 +163,16 @@ def _read_csv(
         message = str(exc)
         if "UTF8" in message or "UTF-8" in message or isinstance(exc, UnicodeDecodeError):
             message = f"not {describe(encoding)} text throughout ({message.splitlines()[0]})"
-        raise UnreadableFileError(f"cannot parse the CSV: {message}", Location(file=path.name)) from exc
+        raise UnreadableFileError(f"cannot parse the CSV: {message}", Location(file=name)) from exc
     sha256 = digest.result()
     if isinstance(sha256, OSError):
-        raise UnreadableFileError(f"cannot read the file: {sha256}", Location(file=path.name))
+        raise UnreadableFileError(f"cannot read the file: {sha256}", Location(file=name))
     batches = table.to_batches() or [pa.RecordBatch.from_pylist([], schema=table.schema)]
     starts = np.cumsum([header_row + 1] + [b.num_rows for b in batches])
 
     def convert(i: int) -> pa.Table:  # Arrow kernels release the GIL: batches convert in parallel
         rows = pa.array(np.arange(starts[i], starts[i + 1], dtype=np.int64))
-        return export_records(names, batches[i].columns, rows, profile, path.name, sha256, None, registry)
+        return export_records(names, batches[i].columns, rows, profile, name, sha256, None, registry)
 
     with ThreadPoolExecutor(max_workers=min(len(batches), os.cpu_count() or 1)) as pool:
         return pa.concat_tables(list(pool.map(convert, range(len(batches)))))
@@ -177,13 +181,14 @@ def _read_csv(
 # --- spreadsheet exports ---------------------------------------------------------------------
 
 def _read_spreadsheet(
-    path: Path, sha256: str, profiles: Sequence[ExportProfile], registry: OfficeRegistry, files: FileLog
+    path: Path, name: str, sha256: str, profiles: Sequence[ExportProfile], registry: OfficeRegistry,
+    files: FileLog,
 ) -> list[pa.Table]:
     """Every sheet of an .xlsx export whose header (within the top rows) fits a profile."""
     book = open_workbook(path)
     tables: list[pa.Table] = []
     outcomes: list[tuple[str, str, str | None, int]] = []
-    with closing(book), worksheets(book, path.name) as sheets:  # the next one parsed while one is read
+    with closing(book), worksheets(book, name) as sheets:  # the next one parsed while one is read
         for worksheet in sheets:
             sheet, location = worksheet.name, worksheet.location
             try:
@@ -206,10 +211,10 @@ def _read_spreadsheet(
             names = _unique([headers[i] for i in keep])
             columns = [texts[i][header_row:] for i in keep]
             rows = pa.array(np.arange(header_row + 1, height + 1, dtype=np.int64))
-            table = export_records(names, columns, rows, profile, path.name, sha256, sheet, registry)
+            table = export_records(names, columns, rows, profile, name, sha256, sheet, registry)
             tables.append(table)
             outcomes.append((sheet, READ, None, table.num_rows))
-    files.workbook(path, sha256, outcomes, bool(tables), "export", Location(file=path.name))
+    files.workbook(path, sha256, outcomes, bool(tables), "export", Location(file=name))
     return tables
 
 

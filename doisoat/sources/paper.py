@@ -26,7 +26,7 @@ from doisoat import schema
 from doisoat.errors import ConfigError, LayoutError, Location, UnreadableFileError
 from doisoat.sources import canonical, textfile
 from doisoat.sources.dates import parse_datetimes, to_dates
-from doisoat.sources.discovery import find_files, sha256_of, warn_duplicate_names
+from doisoat.sources.discovery import find_files, relative_name, sha256_of, warn_duplicate_names
 from doisoat.sources.jsonrows import json_objects
 from doisoat.sources.ledger_layout import LedgerColumn, LedgerLayout, locate_ledger
 from doisoat.sources.legacy import repair_columns
@@ -51,34 +51,37 @@ _TEXT_FIELDS = (schema.PROCEDURE_NAME, schema.APPLICANT_NAME, schema.APPLICANT_C
 
 
 def read_paper_ledgers(paper_dir: Path, offices: OfficeRegistry | None = None) -> ReadResult:
-    """Every ledger workbook under `paper_dir` (recursive, sorted) as canonical paper records."""
+    """Every ledger workbook under `paper_dir` (recursive, sorted) as canonical paper records; a
+    file is named (lineage, refs, files log) by its path relative to `paper_dir`: "T1.xlsx",
+    "a/T1.xlsx"."""
     paper_dir = Path(paper_dir)
     if not paper_dir.is_dir():
         raise ConfigError(f"{paper_dir}: not a directory")
     registry = offices if offices is not None else OfficeRegistry()
     profile = ledger_profile()
-    files = FileLog()
+    files = FileLog(root=paper_dir)
     tables: list[pa.Table] = []
     paths = find_files(paper_dir, LEDGER_SUFFIXES)
-    warn_duplicate_names(paths)
+    warn_duplicate_names(paths, paper_dir)
     for path in paths:
-        tables.extend(_read_workbook(path, profile, registry, files))
+        tables.extend(_read_workbook(path, relative_name(path, paper_dir), profile, registry, files))
     records = canonical.to_frame(tables, schema.PAPER_COLUMNS)
     log.info("read %d paper records from %s (%d files failed)", len(records), paper_dir, len(files.failed))
     return ReadResult(records, *files.frames())
 
 
 def _read_workbook(
-    path: Path, profile: LedgerProfile, registry: OfficeRegistry, files: FileLog
+    path: Path, name: str, profile: LedgerProfile, registry: OfficeRegistry, files: FileLog
 ) -> list[pa.Table]:
-    location = Location(file=path.name)
+    """The ledger sheets of one file; `name`: the file's name in lineage and refs (`relative_name`)."""
+    location = Location(file=name)
     try:
         sha256 = sha256_of(path)
     except OSError as exc:
         files.fail(path, None, str(UnreadableFileError(f"cannot read the file: {exc}", location)))
         return []
     if path.suffix.lower() in CSV_SUFFIXES:
-        return _read_csv_ledger(path, sha256, profile, registry, files)
+        return _read_csv_ledger(path, name, sha256, profile, registry, files)
     try:
         book = open_workbook(path)
     except UnreadableFileError as exc:
@@ -86,7 +89,7 @@ def _read_workbook(
         return []
     tables: list[pa.Table] = []
     outcomes: list[tuple[str, str, str | None, int]] = []  # sheet, status, reason, rows
-    with closing(book), worksheets(book, path.name) as sheets:  # the next one parsed while one is worked on
+    with closing(book), worksheets(book, name) as sheets:  # the next one parsed while one is worked on
         for worksheet in sheets:
             sheet, sheet_location = worksheet.name, worksheet.location
             try:
@@ -99,7 +102,7 @@ def _read_workbook(
             except LayoutError as exc:
                 outcomes.append((sheet, SKIPPED, exc.message, 0))
                 continue
-            table = sheet_records(texts, layout, path.name, sha256, sheet, registry, profile, raw, stamps)
+            table = sheet_records(texts, layout, name, sha256, sheet, registry, profile, raw, stamps)
             tables.append(table)
             outcomes.append((sheet, READ, None, table.num_rows))
     files.workbook(path, sha256, outcomes, bool(tables), "ledger", location)
@@ -107,10 +110,10 @@ def _read_workbook(
 
 
 def _read_csv_ledger(
-    path: Path, sha256: str, profile: LedgerProfile, registry: OfficeRegistry, files: FileLog
+    path: Path, name: str, sha256: str, profile: LedgerProfile, registry: OfficeRegistry, files: FileLog
 ) -> list[pa.Table]:
     """A ledger typed as CSV: one sheet, no sheet name (refs "<file>#<row>")."""
-    location = Location(file=path.name)
+    location = Location(file=name)
     try:
         raw = textfile.read_grid(path)
         texts = repair_columns(raw)
@@ -121,7 +124,7 @@ def _read_csv_ledger(
     except LayoutError as exc:
         files.fail(path, sha256, str(LayoutError(f"not a ledger: {exc.message}", location)))
         return []
-    table = sheet_records(texts, layout, path.name, sha256, None, registry, profile, raw)
+    table = sheet_records(texts, layout, name, sha256, None, registry, profile, raw)
     files.sheet(path, sha256, None, table.num_rows, READ)
     return [table]
 

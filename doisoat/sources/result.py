@@ -9,6 +9,7 @@ from pathlib import Path
 import pandas as pd
 
 from doisoat.errors import LayoutError, Location
+from doisoat.sources.discovery import relative_name
 
 log = logging.getLogger(__name__)
 
@@ -44,20 +45,25 @@ class FileLog:
 
     files: list[dict[str, object]] = field(default_factory=list)
     failed: list[dict[str, object]] = field(default_factory=list)
+    root: Path | None = None  # the input folder: files are named by their path relative to it
+
+    def name_of(self, path: Path) -> str:
+        """The file's name in the log: its path relative to `root` ("a/T1.xlsx"), as in lineage."""
+        return path.name if self.root is None else relative_name(path, self.root)
 
     def sheet(self, path: Path, sha256: str | None, sheet: str | None, rows: int, status: str,
               reason: str | None = None) -> None:
         """Record one file+sheet (sheet None for CSV or a file that could not be opened)."""
-        self.files.append({FILE: path.name, SHA256: sha256, SHEET: sheet, ROWS_READ: rows,
+        self.files.append({FILE: self.name_of(path), SHA256: sha256, SHEET: sheet, ROWS_READ: rows,
                            STATUS: status, REASON: reason})
         if status == SKIPPED:
-            log.info("%s, sheet %r skipped: %s", path.name, sheet, reason)
+            log.info("%s, sheet %r skipped: %s", self.name_of(path), sheet, reason)
 
     def fail(self, path: Path, sha256: str | None, reason: str, sheet_logged: bool = False) -> None:
         """Record a file that could not be read at all (and its `files` row unless already logged)."""
         if not sheet_logged:
             self.sheet(path, sha256, None, 0, FAILED, reason)
-        self.failed.append({FILE: path.name, SHA256: sha256, REASON: reason})
+        self.failed.append({FILE: self.name_of(path), SHA256: sha256, REASON: reason})
         log.warning("%s could not be read: %s", path, reason)
 
     def workbook(

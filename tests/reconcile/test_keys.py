@@ -63,3 +63,29 @@ def test_take_coded_puts_missing_where_the_code_is_negative() -> None:
     words = np.asarray(["a", "b"], dtype=object)
     assert take_coded(words, np.asarray([-1, 1]), "").tolist() == ["", "b"]
     assert np.isnan(take_coded(np.asarray([1.5]), np.asarray([-1]), np.nan)).all()
+
+
+def test_other_codes_tolerate_doubled_stray_and_look_alike_separators_only() -> None:
+    """A code not of the standard form keeps where its separators fall: `BN-1-23` and `BN-12-3` are
+    two dossiers (book 1 no. 23, book 12 no. 3), which a key of letters and digits alone would merge.
+    So only what cannot move a boundary is forgiven: doubled separators, separators at either end,
+    spaces, case and dash look-alikes; a missing or different separator is another key."""
+    same = pd.Series(["HS-012", "HS--012", "-HS-012-", "hs - 012", "HS_012", "HS/012", "HS–012"])
+    assert normalise_code(same).tolist() == ["HS-012"] * len(same)
+    apart = normalise_code(pd.Series(["HS012", "HS-012", "HS.012", "BN-1-23", "BN-12-3"])).tolist()
+    assert apart == ["HS012", "HS-012", "HS.012", "BN-1-23", "BN-12-3"]
+
+
+def test_a_missing_separator_in_another_code_is_left_to_the_fuzzy_pass() -> None:
+    """`HS012` on paper, `HS-012` in the software: no code link, but the fuzzy pass links the rows on
+    applicant, procedure, date and time, the code counting as one character apart (−1)."""
+    from doisoat import schema as c
+    from doisoat.reconcile.engine import reconcile
+    from tests import factories as f
+    from tests.reconcile.test_engine import PERIOD, _pair
+
+    paper = f.paper(_pair(**{c.DOSSIER_CODE: "HS012"}))
+    result = reconcile(paper, f.electronic(_pair(**{c.DOSSIER_CODE: "HS-012"})), f.no_quarantine(), PERIOD)
+    assert result.mismatches.empty
+    link = result.matches.iloc[0]
+    assert (link[c.METHOD], link["code_points"], link[c.DOSSIER_CODE]) == ("fuzzy", -1.0, "HS-012")

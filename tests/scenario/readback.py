@@ -36,13 +36,13 @@ def read_ledger(path: Path) -> pd.DataFrame:
     data["file"] = path.name
     data["sheet"] = sheet
     data["row"] = data.index + 1
-    data["office"] = path.parent.name
+    data["office"] = path.stem.rsplit("_", 1)[0]  # "<office-slug>_<YYYY-MM>"
     return data.reset_index(drop=True)
 
 
 def read_ledgers(paper_dir: Path) -> pd.DataFrame:
     """Every ledger of a scenario, one row per data row."""
-    return pd.concat([read_ledger(p) for p in sorted(paper_dir.glob("*/*.xlsx"))], ignore_index=True)
+    return pd.concat([read_ledger(p) for p in sorted(paper_dir.glob("*.xlsx"))], ignore_index=True)
 
 
 def read_exports(electronic_dir: Path) -> pd.DataFrame:

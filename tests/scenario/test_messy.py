@@ -33,13 +33,12 @@ def test_manifest_names_each_files_variations(messy: GeneratedScenario) -> None:
     manifest = yaml.safe_load(messy.manifest_file.read_text(encoding="utf-8"))
     ledgers, exports = manifest["messy"]["ledgers"], manifest["messy"]["exports"]
     assert set(ledgers) == {
-        "thanh-pho-tay-ninh/thanh-pho-tay-ninh_2019-03.xlsx", "phuong-1/phuong-1_2019-Q1.xlsx",
-        "xa-tan-binh/xa-tan-binh_2019-03.csv",
+        "thanh-pho-tay-ninh_2019-03.xlsx", "phuong-1_2019-Q1.xlsx", "xa-tan-binh_2019-03.csv",
     }
     for name in ledgers:
         assert (messy.paper_dir / name).is_file()
-    assert "csv_ledger" in ledgers["xa-tan-binh/xa-tan-binh_2019-03.csv"]
-    assert {"multi_sheet_workbook", "guide_sheet"} <= set(ledgers["phuong-1/phuong-1_2019-Q1.xlsx"])
+    assert "csv_ledger" in ledgers["xa-tan-binh_2019-03.csv"]
+    assert {"multi_sheet_workbook", "guide_sheet"} <= set(ledgers["phuong-1_2019-Q1.xlsx"])
     assert exports == {"phuong-1.csv": ["utf-16"], "xa-tan-binh.csv": ["windows-1258"]}
     raw = (messy.electronic_dir / "xa-tan-binh.csv").read_bytes()
     assert not raw.startswith(b"\xef\xbb\xbf")

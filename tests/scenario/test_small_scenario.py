@@ -58,9 +58,9 @@ def test_another_seed_gives_other_rows(small: GeneratedScenario, tmp_path: Path)
 
 def test_folder_layout(small: GeneratedScenario) -> None:
     root = small.manifest_file.parent
-    folders = sorted(p.name for p in small.paper_dir.iterdir())
-    assert folders == ["phuong-1", "thanh-pho-tay-ninh", "xa-tan-binh"]
-    assert (small.paper_dir / "phuong-1" / "phuong-1_2019-03.xlsx").is_file()
+    # the ledgers side by side, their names carrying the office (refs are the names alone)
+    ledgers = sorted(p.name for p in small.paper_dir.iterdir())
+    assert ledgers == ["phuong-1_2019-03.xlsx", "thanh-pho-tay-ninh_2019-03.xlsx", "xa-tan-binh_2019-03.xlsx"]
     assert sorted(p.name for p in small.electronic_dir.iterdir()) == [
         "phuong-1.csv", "thanh-pho-tay-ninh.csv", "xa-tan-binh.csv",
     ]
@@ -69,7 +69,7 @@ def test_folder_layout(small: GeneratedScenario) -> None:
 
 
 def test_ledger_layout(small: GeneratedScenario, ledgers: pd.DataFrame) -> None:
-    path = small.paper_dir / "phuong-1" / "phuong-1_2019-03.xlsx"
+    path = small.paper_dir / "phuong-1_2019-03.xlsx"
     ws = openpyxl.load_workbook(path).active
     assert ws.title == "T03-2019"
     assert ws["A1"].value == "UBND THÀNH PHỐ TÂY NINH"

@@ -140,7 +140,7 @@ def test_custom_office_without_localities(tmp_path: Path) -> None:
     )
     spec = ScenarioSpec("custom", dt.date(2019, 5, 1), dt.date(2019, 5, 31), (office,))
     gen = generate(spec, tmp_path)
-    ledger = pd.read_excel(gen.paper_dir / "thi-tran-mau" / "thi-tran-mau_2019-05.xlsx",
+    ledger = pd.read_excel(gen.paper_dir / "thi-tran-mau_2019-05.xlsx",
                            engine="calamine", header=None)
     assert ledger.iloc[1, 0] == "ỦY BAN NHÂN DÂN THỊ TRẤN MẪU"
     assert ledger.iloc[9, 5].startswith("Khu phố ") and ", Thị trấn Mẫu - 0" in ledger.iloc[9, 5]

@@ -202,3 +202,44 @@ def test_row_numbers_continue_across_csv_blocks(tmp_path: Path, monkeypatch: pyt
     bad = records[records[c.PARSE_ERRORS].notna()]
     assert bad[c.SOURCE_ROW].tolist() == [1502]
     assert bad[c.PARSE_ERRORS].iloc[0] == "Ngày tiếp nhận: not a date '30/02/2019'"
+
+
+def test_same_named_exports_in_sub_folders_keep_distinct_refs_and_reconcile(tmp_path: Path) -> None:
+    """Exports of one name in different folders (one per office, say) keep their own refs (the path
+    under the input folder, "/" separators): no row is quarantined as a duplicate ref, each is
+    reconciled, and a failed file is named by its path too."""
+    from doisoat import pipeline
+    from doisoat.reconcile.engine import reconcile
+
+    codes = {k: f"000.17.22.H56-190105-000{i}" for i, k in enumerate("abc", start=1)}
+    names = {"a": "Nguyễn Văn An", "b": "Trần Thị Bình", "c": "Lê Văn Cường"}
+
+    def export_row(k: str) -> list[str]:
+        return ["1", codes[k], "Đăng ký khai sinh", "Tư pháp", "UBND Phường 1", names[k],
+                "05/01/2019 08:30:00", "05/01/2019", "05/01/2019", "Đã trả kết quả", "Đúng hạn", "Trực tiếp"]
+
+    e = tmp_path / "e"
+    write_csv(e / "a" / "x.csv", EXPORT_HEADERS, [export_row("a")])
+    write_csv(e / "b" / "x.csv", EXPORT_HEADERS, [export_row("b")])
+    write_workbook(e / "c" / "d" / "x.xlsx", {"Hồ sơ": [EXPORT_HEADERS, export_row("c")]})
+    (e / "b" / "broken.xlsx").write_bytes(b"")
+    write_workbook(tmp_path / "paper" / "ledger.xlsx", {"S": LedgerSheet(rows=[
+        [i + 1, codes[k], "Đăng ký khai sinh", 1, names[k], None, "UBND Phường 1", "05/01/2019 08:30",
+         "05/01/2019", None, None, "05/01/2019", None, None] for i, k in enumerate(codes)])})
+
+    inputs = pipeline.read_inputs(tmp_path / "paper", e)
+    records = inputs.electronic.records.set_index(c.DOSSIER_CODE)
+    assert records.loc[codes["a"], c.REF] == "a/x.csv#2"
+    assert records.loc[codes["a"], c.SOURCE_FILE] == "a/x.csv"
+    assert records.loc[codes["b"], c.REF] == "b/x.csv#2"
+    assert records.loc[codes["c"], c.REF] == "c/d/x.xlsx!Hồ sơ#2"
+    assert inputs.electronic.failed["file"].tolist() == ["b/broken.xlsx"]
+    read = inputs.electronic.files[inputs.electronic.files["status"] == "read"]
+    assert sorted(read["file"]) == ["a/x.csv", "b/x.csv", "c/d/x.xlsx"]
+
+    checked = pipeline.validate_inputs(inputs)
+    assert checked.quarantine.empty
+    result = reconcile(inputs.paper.records, inputs.electronic.records, checked.quarantine,
+                       pipeline.derive_period(inputs))
+    assert result.mismatches.empty
+    assert sorted(result.matches[c.ELECTRONIC_REF]) == ["a/x.csv#2", "b/x.csv#2", "c/d/x.xlsx!Hồ sơ#2"]

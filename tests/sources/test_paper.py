@@ -229,11 +229,12 @@ def test_workbook_without_ledger_sheet_and_broken_files_fail_without_stopping(tm
     assert failed["c-empty.xlsx"] == "file c-empty.xlsx: empty file (0 bytes)"
     assert "not a spreadsheet" in failed["d-text.xlsx"]
     assert result.failed["sha256"].str.len().eq(64).all()
-    assert sorted(result.records[c.SOURCE_FILE].unique()) == ["e-good.xlsx", "f-nested.xlsx"]
+    # a file in a sub-folder is named by its path under the input folder
+    assert sorted(result.records[c.SOURCE_FILE].unique()) == ["2019/02/f-nested.xlsx", "e-good.xlsx"]
     statuses = result.files.groupby("file")["status"].agg(set).to_dict()
     assert statuses == {"a-guide-only.xlsx": {"failed"}, "b-corrupt.xlsx": {"failed"},
                         "c-empty.xlsx": {"failed"}, "d-text.xlsx": {"failed"}, "e-good.xlsx": {"read"},
-                        "f-nested.xlsx": {"read"}}
+                        "2019/02/f-nested.xlsx": {"read"}}
 
 
 def test_office_from_file_name_when_no_title(tmp_path: Path) -> None:
@@ -276,3 +277,60 @@ def test_empty_directory_gives_empty_frames_with_the_contract_columns(tmp_path: 
     assert str(result.records[c.QUANTITY].dtype) == "Int64"
     assert list(result.files.columns) == ["file", "sha256", "sheet", "rows_read", "status", "reason"]
     assert list(result.failed.columns) == ["file", "sha256", "reason"]
+
+
+def _one_row(code: str, name: str) -> list[Any]:
+    return [1, code, "Đăng ký khai sinh", 1, name, None, "UBND Phường 1", "05/01/2019 08:30", "05/01/2019",
+            None, None, "05/01/2019", None, None]
+
+
+def test_same_named_ledgers_in_sub_folders_keep_distinct_refs_and_reconcile(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Offices send files of one name in different folders: each keeps its own refs (the path under
+    the input folder, "/" separators), nothing is quarantined as a duplicate ref, and every row is
+    reconciled; a file at the top keeps its bare name."""
+    from doisoat import pipeline
+    from doisoat.reconcile.engine import reconcile
+    from tests.sources.builders import EXPORT_HEADERS, write_csv
+
+    paper = tmp_path / "paper"
+    codes = {k: f"000.17.22.H56-190105-000{i}" for i, k in enumerate(["a", "b", ""], start=1)}
+    names = {"a": "Nguyễn Văn An", "b": "Trần Thị Bình", "": "Lê Văn Cường"}
+    for folder, code in codes.items():
+        write_workbook(paper / folder / "T1.xlsx", {"S": LedgerSheet(rows=[_one_row(code, names[folder])])})
+    exports = [["1", codes[k], "Đăng ký khai sinh", "Tư pháp", "UBND Phường 1", names[k],
+                "05/01/2019 08:30:00", "05/01/2019", "05/01/2019", "Đã trả kết quả", "Đúng hạn", "Trực tiếp"]
+               for k in codes]
+    write_csv(tmp_path / "electronic" / "x.csv", EXPORT_HEADERS, exports)
+
+    with caplog.at_level("WARNING", logger="doisoat.sources.discovery"):
+        inputs = pipeline.read_inputs(paper, tmp_path / "electronic")
+    records = inputs.paper.records.set_index(c.DOSSIER_CODE)
+    assert records.loc[codes["a"], c.REF] == "a/T1.xlsx!S!10"
+    assert records.loc[codes["b"], c.REF] == "b/T1.xlsx!S!10"
+    assert records.loc[codes[""], c.REF] == "T1.xlsx!S!10"  # at the top: as before
+    assert records.loc[codes["a"], c.SOURCE_FILE] == "a/T1.xlsx"
+    assert sorted(inputs.paper.files["file"]) == ["T1.xlsx", "a/T1.xlsx", "b/T1.xlsx"]
+    # an office taken from the file name would be the same for both: still worth a warning
+    assert "T1.xlsx and b/T1.xlsx share a file name" in caplog.text
+
+    checked = pipeline.validate_inputs(inputs)
+    assert checked.quarantine.empty
+    counts = pipeline.file_counts(inputs, checked).set_index("file")
+    assert counts.loc[["T1.xlsx", "a/T1.xlsx", "b/T1.xlsx"], c.FILE_ROWS_LOADED].tolist() == [1, 1, 1]
+    result = reconcile(inputs.paper.records, inputs.electronic.records, checked.quarantine,
+                       pipeline.derive_period(inputs))
+    assert result.mismatches.empty
+    assert sorted(result.matches[c.PAPER_REF]) == ["T1.xlsx!S!10", "a/T1.xlsx!S!10", "b/T1.xlsx!S!10"]
+
+
+def test_csv_ledger_in_a_sub_folder_is_named_by_its_path(tmp_path: Path) -> None:
+    from tests.sources.builders import MAU06_HEADERS, write_csv
+
+    rows = [["" if v is None else str(v) for v in _one_row("000.17.22.H56-190105-0001", "Nguyễn Văn An")]]
+    for folder in ("x", "y"):
+        write_csv(tmp_path / "paper" / folder / "so.csv", MAU06_HEADERS, rows)
+    result = read_paper_ledgers(tmp_path / "paper")
+    assert sorted(result.records[c.REF]) == ["x/so.csv#2", "y/so.csv#2"]
+    assert sorted(result.files["file"]) == ["x/so.csv", "y/so.csv"]
