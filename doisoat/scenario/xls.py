@@ -1,6 +1,6 @@
-"""A minimal legacy .xls (BIFF8 in an OLE2 compound file) writer for test fixtures: text and number
-cells only, one or more sheets. No .xls writer is installed (xlwt is unmaintained), and old ledgers
-do arrive as .xls, so the tests build them byte by byte."""
+"""A minimal legacy .xls (BIFF8 in an OLE2 compound file) writer: text and number cells only, one
+or more sheets. No .xls writer is installed (xlwt is unmaintained), and old ledgers do arrive as
+.xls, so the messy scenarios (messy.py) and the test corpus build them byte by byte."""
 
 from __future__ import annotations
 
