@@ -5,7 +5,7 @@ or more sheets. No .xls writer is installed (xlwt is unmaintained), and old ledg
 from __future__ import annotations
 
 import struct
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -57,7 +57,7 @@ def _globals(names: Sequence[str], offsets: Sequence[int]) -> bytes:
     return b"".join(parts)
 
 
-def _workbook_stream(sheets: dict[str, Sequence[Sequence[Any]]]) -> bytes:
+def _workbook_stream(sheets: Mapping[str, Sequence[Sequence[Any]]]) -> bytes:
     names = list(sheets)
     streams = [_sheet_stream(sheets[n]) for n in names]
     size = len(_globals(names, [0] * len(names)))
@@ -98,7 +98,7 @@ def _compound_file(stream: bytes) -> bytes:
     return header + body + directory + struct.pack(f"<{len(fat)}I", *fat)
 
 
-def write_xls(path: Path, sheets: dict[str, Sequence[Sequence[Any]]]) -> Path:
+def write_xls(path: Path, sheets: Mapping[str, Sequence[Sequence[Any]]]) -> Path:
     """An .xls workbook with one sheet per entry (rows of str / int / float / None)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(_compound_file(_workbook_stream(sheets)))
