@@ -5,6 +5,11 @@ Ledger: a Mẫu 06 workbook of `--rows` data rows (default 200,000) written with
 `to_python`; also with the garbage collector paused, as doisoat reads) and
 `pandas.read_excel(engine="openpyxl")` (once; skipped above `--openpyxl-max` rows), then one
 read split into its steps (where the time over the bare read goes).
+Messy ledgers: the `--messy` scenario (`speed` sized to `--rows` paper rows, or `quality`) written
+with `generate(..., messy=True)`: TCVN3 / VNI / NFD text, shifted, merged and one-row headers, text
+and serial dates, CSV, .xls and .xlsm ledgers, multi-sheet workbooks and one corrupt file;
+`read_paper_ledgers` vs a bare read of the same files (calamine: open, parse and `to_python` every
+sheet of every workbook; `csv.reader` for the CSV ledgers, which calamine does not read).
 Export: a CSV of 5 × `--rows` rows (default 1,000,000): `read_electronic_exports` (text repair
 included) vs `pandas.read_csv`. Readers take turns `--repeat` times (default 3) and their medians
 are compared. Prints rows/s, seconds, peak RSS, the ratios and the load average; asserts nothing.
@@ -18,6 +23,7 @@ import argparse
 import csv
 import datetime as dt
 import gc
+import logging
 import os
 import random
 import resource
@@ -151,6 +157,56 @@ def _bare_calamine_collector_paused(path: Path) -> None:
         gc.enable()
 
 
+def _bare_read_all(paper_dir: Path) -> int:
+    """What any reader of these files does at least: every sheet of every workbook through calamine
+    (open, parse, `to_python`), every CSV ledger through `csv.reader`; files calamine cannot open
+    are skipped. Returns the number of rows seen."""
+    rows = 0
+    for path in sorted(p for p in paper_dir.rglob("*") if p.is_file()):
+        if path.suffix.lower() == ".csv":
+            with path.open(encoding="utf-8-sig", newline="") as fh:
+                rows += sum(1 for _ in csv.reader(fh))
+            continue
+        try:
+            book = calamine.CalamineWorkbook.from_path(str(path))
+        except Exception:  # the scenario's corrupt copy: doisoat records it as failed
+            continue
+        for name in book.sheet_names:
+            rows += len(book.get_sheet_by_name(name).to_python(skip_empty_area=False))
+        book.close()
+    return rows
+
+
+def _messy_ledgers(folder: Path, scenario: str, rows: int, repeat: int) -> None:
+    """The messy scenario's ledgers: `read_paper_ledgers` vs the bare read of the same files."""
+    from doisoat.scenario import generate
+    from doisoat.scenario.catalog import speed
+    from doisoat.sources import load_office_registry
+
+    spec = speed(rows, rows) if scenario == "speed" else scenario
+    t0 = time.perf_counter()
+    logging.disable(logging.WARNING)  # the corrupt copy is logged as unreadable on every read
+    try:
+        gen = generate(spec, folder / "messy", seed=7, messy=True)
+        registry = load_office_registry(gen.offices_file)
+        files = [p for p in gen.paper_dir.rglob("*") if p.is_file()]
+        result = read_paper_ledgers(gen.paper_dir, registry)
+        n = len(result.records)
+        kinds = sorted({p.suffix for p in files})
+        print(f"messy ledgers ({scenario} scenario, --messy): {len(files)} files ({', '.join(kinds)}), "
+              f"{n:,} records, {len(result.failed)} failed input(s); written in "
+              f"{time.perf_counter() - t0:.1f} s")
+        bare, ours = "bare read (calamine to_python; csv.reader)", "read_paper_ledgers (doisoat, messy)"
+        medians = _rounds(n, repeat, {
+            bare: lambda: _bare_read_all(gen.paper_dir),
+            ours: lambda: read_paper_ledgers(gen.paper_dir, registry),
+        })
+    finally:
+        logging.disable(logging.NOTSET)
+    print(f"  ratio doisoat / bare read = {medians[ours] / medians[bare]:.2f}× (text repair, header search, "
+          "dates and records included)")
+
+
 def _stage(label: str, func: Callable[[], Any]) -> Any:
     start, cpu = time.perf_counter(), _cpu()
     out = func()
@@ -189,6 +245,9 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3, help="runs of each reader (medians are compared)")
     parser.add_argument("--openpyxl-max", type=int, default=250_000,
                         help="skip openpyxl above this many rows (it runs once: it takes ~10× longer)")
+    parser.add_argument("--messy", choices=("speed", "quality", "none"), default="speed",
+                        help="messy-ledger case: the speed scenario sized to --rows paper rows, the "
+                             "quality scenario (≈20,000 rows), or none")
     args = parser.parse_args()
     ledger_rows, export_rows = args.rows, 5 * args.rows
     print(f"{os.cpu_count()} cores, {_load()}")
@@ -222,6 +281,9 @@ def main() -> None:
             print(f"  openpyxl / doisoat = {opx / medians[ours]:.2f}× (aim ≥ 4×)")
         else:
             print("  (openpyxl skipped)")
+
+        if args.messy != "none":
+            _messy_ledgers(folder, args.messy, ledger_rows, args.repeat)
 
         print(f"export CSV, {export_rows:,} rows")
         pcsv, ours = "pandas.read_csv (dtype=str)", "read_electronic_exports (doisoat, repair incl.)"

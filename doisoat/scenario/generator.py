@@ -35,7 +35,7 @@ from doisoat.scenario.dossiers import draw_dossiers
 from doisoat.scenario.expected import summarise, target_gaps, to_records
 from doisoat.scenario.export import export_file, layout_electronic, write_export
 from doisoat.scenario.ledger import LedgerFile, default_files, layout_paper, write_ledgers
-from doisoat.scenario.messy import UTF8, VENDOR_B, export_kind
+from doisoat.scenario.messy import UNREADABLE, UTF8, VENDOR_B, export_kind, unreadable_copy
 from doisoat.scenario.messy import ledger_files as messy_ledger_files
 from doisoat.scenario.noise import paper_noise, shared_applicants, written
 from doisoat.scenario.people import draw_names
@@ -187,8 +187,8 @@ def generate(
 
     A folder already holding a generated scenario (its manifest.yaml) is replaced; any other
     non-empty paper/ or electronic/ folder is refused unless `overwrite`. `messy` spreads the
-    variations of messy.py over offices and months (recorded in manifest.yaml under `messy`);
-    rows, figures and truth stay the same.
+    variations of messy.py over offices and months (recorded in manifest.yaml under `messy`) and
+    adds one unreadable half-copied workbook; rows, figures and truth stay the same.
     """
     spec = resolve(scenario)
     if seed < 0:
@@ -199,6 +199,7 @@ def generate(
     plans = plans_of(spec)  # validate every office before touching the folder
     paper_dir, electronic_dir = _prepare(out_dir, overwrite)
     papers, exports, truths = [], [], []
+    ledger_paths: list[Path] = []
     variations: dict[str, dict[str, list[str]]] = {"ledgers": {}, "exports": {}}
     counter = 0
     for i, (office, plan) in enumerate(zip(spec.offices, plans, strict=True)):  # per office
@@ -218,7 +219,7 @@ def generate(
         paper[k.NOISE] = _file_noise(paper, files)
         # ledgers side by side (their names carry the office): a file's refs are its name alone, as
         # the truth and the in-memory frames (generate_frames) give them
-        write_ledgers(paper, office, period, paper_dir, laid.clerk, files)
+        ledger_paths += write_ledgers(paper, office, period, paper_dir, laid.clerk, files)
         kind = export_kind(i) if messy else UTF8
         if kind == VENDOR_B and vendor_b_profile() is None:
             kind = UTF8
@@ -234,6 +235,9 @@ def generate(
         truths.append(build_truth(paper, export))
         log.info("scenario %s: office %s, %d paper and %d software rows",
                  spec.name, office.code, len(paper), len(export))
+    broken = unreadable_copy(ledger_paths) if messy else None
+    if broken is not None:
+        variations["ledgers"][broken.relative_to(paper_dir).as_posix()] = [UNREADABLE]
     expected = summarise(pd.concat(papers), pd.concat(exports), spec.offices, period)
     gaps = target_gaps(expected, spec.offices)
     if gaps:
@@ -266,7 +270,7 @@ def generate(
 def _keeping(f: LedgerFile) -> list[str]:
     """How the file keeps months: several per workbook, with a guide sheet."""
     out = []
-    if len(f.months) > 1 or (f.guide and f.style.fmt == "xlsx"):
+    if len(f.months) > 1 or (f.guide and f.style.fmt != "csv"):
         out.append("multi_sheet_workbook")
     if f.guide:
         out.append("guide_sheet")

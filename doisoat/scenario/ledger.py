@@ -6,18 +6,18 @@ two-row header of 14 columns A..N with "Trả kết quả" split into Trước h
 9 the column numbers "(1)".."(14)"; data from row 10 in order of receipt; then a blank row,
 "Tổng cộng: <n> hồ sơ", a blank row and the signature block.
 
-A `LedgerStyle` describes the local variants of messy scenarios (messy.py): CSV instead of
-xlsx, NFD or legacy-font text, the header shifted down, columns reordered, a one-row header, no
-numbering row, dates as bare Excel serial numbers or as typed text, one "Trả kết quả" column,
-extra columns; a `LedgerFile` may hold several months (one sheet each) and a "Hướng dẫn" sheet.
-"""
+A `LedgerStyle` describes the local variants of messy scenarios (messy.py): CSV, legacy .xls
+(BIFF8, xls.py) or a macro-enabled .xlsm (macro.py) instead of xlsx, NFD or legacy-font text, the
+header shifted down, columns reordered, a one-row header, no numbering row, dates as bare Excel
+serial numbers or as typed text, one "Trả kết quả" column, extra columns; a `LedgerFile` may hold
+several months (one sheet each) and a "Hướng dẫn" sheet. """
 
 from __future__ import annotations
 
 import csv
 import datetime as dt
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final, cast
@@ -31,9 +31,11 @@ from xlsxwriter.worksheet import Worksheet
 
 from doisoat import schema as c
 from doisoat.scenario import columns as k
+from doisoat.scenario.macro import as_macro_workbook
 from doisoat.scenario.order import laid_out
 from doisoat.scenario.spec import OfficeSpec
 from doisoat.scenario.text import arrow_to_str, format_count, format_stamps
+from doisoat.scenario.xls import write_xls
 
 FIRST_DATA_ROW: Final = 10  # 1-based
 HEADER_TOP: Final = 7
@@ -77,7 +79,7 @@ TEXT_DATE_FORMS: Final = ("%-d/%-m/%y", "%d-%m-%Y", "%d.%m.%Y")  # dates typed a
 class LedgerStyle:
     """How one ledger file is laid out and typed (the default is the form as the skeleton writes it)."""
 
-    fmt: str = "xlsx"  # "xlsx" or "csv"
+    fmt: str = "xlsx"  # "xlsx", "xlsm" (macro-enabled), "xls" (BIFF8: no merges, no formats) or "csv"
     text: str = "unicode"  # "unicode", "nfd", "tcvn3" or "vni"
     title_rows: int = 0  # extra rows above the header ("Quyển số …"): the header shifted down
     reordered: bool = False  # columns in another order
@@ -282,7 +284,7 @@ class _Sheet:
 
     def __init__(self, ws: Worksheet | None, formats: _Formats | None, enc: Callable[[str], str]) -> None:
         self.ws, self.f, self.enc = ws, formats, enc
-        self.grid: dict[tuple[int, int], str] = {}
+        self.grid: dict[tuple[int, int], Any] = {}  # text (typed) or numbers
 
     def text(
         self, r: int, col: int, value: str, fmt: str, to_col: int | None = None, to_row: int | None = None
@@ -300,7 +302,7 @@ class _Sheet:
     def value(self, r: int, col: int, value: Any, fmt: str) -> None:
         if self.ws is None:
             if value is not None:
-                self.grid[(r, col)] = self.enc(value) if isinstance(value, str) else _number_text(value)
+                self.grid[(r, col)] = self.enc(value) if isinstance(value, str) else value
             return
         style = getattr(self.f, fmt)
         if value is None:
@@ -373,14 +375,34 @@ def _write_sheet(sh: _Sheet, rows: pd.DataFrame, office: OfficeSpec, month: pd.P
         sh.ws.fit_to_pages(1, 0)
 
 
-def _write_csv(path: Path, sh: _Sheet) -> None:
-    """The grid as Excel's "CSV UTF-8" saves it: BOM, commas, CRLF, every row as wide as the widest."""
+def _grid_rows(sh: _Sheet) -> list[list[Any]]:
+    """The grid as rows, every row as wide as the widest (None where nothing was written)."""
     n_rows = max(r for r, _ in sh.grid) + 1
     n_cols = max(col for _, col in sh.grid) + 1
+    return [[sh.grid.get((r, col)) for col in range(n_cols)] for r in range(n_rows)]  # clerk-sized
+
+
+def _write_csv(path: Path, sh: _Sheet) -> None:
+    """The grid as Excel's "CSV UTF-8" saves it: BOM, commas, CRLF, numbers as Excel shows them."""
     with path.open("w", encoding="utf-8-sig", newline="") as fh:
         writer = csv.writer(fh, lineterminator="\r\n")
-        for r in range(n_rows):  # per row of a clerk-sized file
-            writer.writerow([sh.grid.get((r, col), "") for col in range(n_cols)])
+        for row in _grid_rows(sh):  # per row of a clerk-sized file
+            writer.writerow(["" if v is None else v if isinstance(v, str) else _number_text(v) for v in row])
+
+
+def _write_xls(path: Path, book: LedgerFile, by_sheet: Mapping[Any, pd.DataFrame], empty: pd.DataFrame,
+               office: OfficeSpec, clerk: str, enc: Callable[[str], str]) -> None:
+    """A legacy .xls workbook: the same cells as the .xlsx (dates as serial numbers), without
+    merges or formats, as an old Excel 97-2003 template holds them."""
+    sheets: dict[str, list[list[Any]]] = {}
+    if book.guide:
+        sheets[GUIDE_SHEET] = [[enc(line)] for line in GUIDE_LINES]
+    for month in book.months:
+        name = book.sheet(month)
+        sheet = _Sheet(None, None, enc)
+        _write_sheet(sheet, by_sheet.get((book.name, name), empty), office, month, book.style, clerk)
+        sheets[name] = _grid_rows(sheet)
+    write_xls(path, sheets)
 
 
 def write_ledgers(
@@ -403,6 +425,10 @@ def write_ledgers(
             _write_csv(path, sheet)
             written.append(path)
             continue
+        if book.style.fmt == "xls":
+            _write_xls(path, book, by_sheet, rows.iloc[:0], office, clerk, enc)
+            written.append(path)
+            continue
         wb = xlsxwriter.Workbook(str(path), {"strings_to_numbers": False, "strings_to_formulas": False})
         stamp = dt.datetime.combine(period[1], dt.time(17, 0))
         title = f"{TITLE} {book.sheet(book.months[0])}"
@@ -418,5 +444,7 @@ def write_ledgers(
             group = by_sheet.get((book.name, name), rows.iloc[:0])
             _write_sheet(_Sheet(ws, f, enc), group, office, month, book.style, clerk)
         wb.close()
+        if book.style.fmt == "xlsm":
+            as_macro_workbook(path)
         written.append(path)
     return written

@@ -10,6 +10,7 @@ import yaml
 from doisoat import schema as c
 from doisoat.scenario import GeneratedScenario, generate, generate_frames
 from doisoat.scenario.ledger import LedgerStyle
+from doisoat.scenario.macro import is_macro_workbook
 from doisoat.scenario.messy import LEDGER_VARIATIONS
 from doisoat.sources import load_office_registry, read_electronic_exports, read_paper_ledgers
 
@@ -19,12 +20,21 @@ def messy(tmp_path_factory: pytest.TempPathFactory) -> GeneratedScenario:
     return generate("small", tmp_path_factory.mktemp("messy"), seed=42, messy=True)
 
 
+BROKEN = "phuong-1_2019-Q1 - Copy.xlsx"
+
+
 @pytest.fixture(scope="module")
 def read(messy: GeneratedScenario) -> tuple[pd.DataFrame, pd.DataFrame]:
     registry = load_office_registry(messy.offices_file)
     paper = read_paper_ledgers(messy.paper_dir, registry)
     electronic = read_electronic_exports(messy.electronic_dir, registry)
-    assert paper.files["status"].isin(["read", "skipped"]).all()
+    # the half-copied workbook is the one failed input; every other file is read
+    assert paper.failed["file"].tolist() == [BROKEN]
+    assert paper.failed["reason"].iloc[0].startswith(f"file {BROKEN}: corrupt workbook (damaged zip archive")
+    others = paper.files[paper.files["file"] != BROKEN]
+    assert others["status"].isin(["read", "skipped"]).all()
+    assert set(others["file"]) == {"thanh-pho-tay-ninh_2019-03.xls", "phuong-1_2019-Q1.xlsm",
+                                   "xa-tan-binh_2019-03.csv"}
     assert electronic.files["status"].eq("read").all()
     return paper.records, electronic.records
 
@@ -33,12 +43,23 @@ def test_manifest_names_each_files_variations(messy: GeneratedScenario) -> None:
     manifest = yaml.safe_load(messy.manifest_file.read_text(encoding="utf-8"))
     ledgers, exports = manifest["messy"]["ledgers"], manifest["messy"]["exports"]
     assert set(ledgers) == {
-        "thanh-pho-tay-ninh_2019-03.xlsx", "phuong-1_2019-Q1.xlsx", "xa-tan-binh_2019-03.csv",
+        "thanh-pho-tay-ninh_2019-03.xls", "phuong-1_2019-Q1.xlsm",
+        "xa-tan-binh_2019-03.csv", BROKEN,
     }
     for name in ledgers:
         assert (messy.paper_dir / name).is_file()
     assert "csv_ledger" in ledgers["xa-tan-binh_2019-03.csv"]
-    assert {"multi_sheet_workbook", "guide_sheet"} <= set(ledgers["phuong-1_2019-Q1.xlsx"])
+    assert "xls_ledger" in ledgers["thanh-pho-tay-ninh_2019-03.xls"]
+    quarter = set(ledgers["phuong-1_2019-Q1.xlsm"])
+    assert {"multi_sheet_workbook", "guide_sheet", "xlsm_ledger"} <= quarter
+    assert ledgers[BROKEN] == ["unreadable_file"]
+    # what the names say is what the bytes are
+    xls = (messy.paper_dir / "thanh-pho-tay-ninh_2019-03.xls").read_bytes()
+    assert xls.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1")  # an OLE2 compound file (BIFF8)
+    xlsm = messy.paper_dir / "phuong-1_2019-Q1.xlsm"
+    assert is_macro_workbook(xlsm)
+    half = xlsm.read_bytes()[: xlsm.stat().st_size // 2]
+    assert (messy.paper_dir / BROKEN).read_bytes() == half
     assert exports == {"phuong-1.csv": ["utf-16"], "xa-tan-binh.csv": ["windows-1258"]}
     raw = (messy.electronic_dir / "xa-tan-binh.csv").read_bytes()
     assert not raw.startswith(b"\xef\xbb\xbf")

@@ -118,12 +118,14 @@ def cp1258_text(text: str) -> str:
 
 
 def write_csv(path: Path, headers: Sequence[str], rows: Sequence[Sequence[Any]], *, bom: bool = True,
-              delimiter: str = ",", encoding: str = "utf-8") -> Path:
+              delimiter: str = ",", encoding: str = "utf-8", above: Sequence[Sequence[Any]] = ()) -> Path:
     """A CSV export (UTF-8 with BOM by default, like Excel's "CSV UTF-8"); cp1258 is written the way
-    Windows stores Vietnamese (combining tone marks)."""
+    Windows stores Vietnamese (combining tone marks). `above` are the lines above the header (a
+    ledger saved as CSV keeps its title lines there)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, delimiter=delimiter)
+    writer.writerows(above)
     writer.writerow(headers)
     writer.writerows(rows)
     text = buffer.getvalue()

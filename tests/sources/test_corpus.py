@@ -5,7 +5,9 @@ its exact expected rows."""
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import hashlib
 import io
 import unicodedata
 from collections.abc import Callable
@@ -18,6 +20,8 @@ import pytest
 from msoffcrypto.format.ooxml import OOXMLFile
 
 from doisoat import schema as c
+from doisoat.scenario.macro import as_macro_workbook, is_macro_workbook
+from doisoat.scenario.xls import write_xls
 from doisoat.sources import legacy, read_electronic_exports, read_paper_ledgers
 from tests.sources.builders import (
     EXPORT_HEADERS,
@@ -27,7 +31,7 @@ from tests.sources.builders import (
     write_csv,
     write_workbook,
 )
-from tests.sources.xls_writer import write_xls
+from tests.sources.ods_writer import write_ods
 
 T = pd.Timestamp
 
@@ -48,7 +52,10 @@ PAPER_EXPECTED = [
      c.RECEIVED_AT: T("2019-01-08 09:15"), c.DUE_DATE: T("2019-01-11"), c.RETURNED_DATE: T("2019-01-15"),
      c.STATED_TIMELINESS: c.LATE},
 ]
-PAPER_CHECKED = [c.REF, *PAPER_EXPECTED[0], c.PARSE_ERRORS]
+# Lineage (sheet, row, sha256), the office the title states and the quantity are checked too.
+LINEAGE = [c.SOURCE_SHEET, c.SOURCE_ROW, c.SOURCE_SHA256]
+OFFICE = {c.UNIT_CODE: "phuong-1", c.UNIT_NAME: "Phường 1", c.LEVEL: c.LEVEL_WARD}
+PAPER_CHECKED = [c.REF, *LINEAGE, *OFFICE, c.QUANTITY, *PAPER_EXPECTED[0], c.PARSE_ERRORS]
 
 
 def mau06_rows(dates: Callable[[dt.datetime], Any] = lambda d: d, code: Callable[[str], str] = str,
@@ -80,10 +87,36 @@ def nfd(value: Any) -> Any:
     return unicodedata.normalize("NFD", f"\u00a0 {value}  ") if isinstance(value, str) else value
 
 
+def lineage(refs: list[str]) -> dict[str, list[Any]]:
+    """Sheet and row stated by each ref: "<file>!<sheet>!<row>", or "<file>#<row>" (CSV, no sheet)."""
+    sheets: list[str | None] = []
+    rows: list[int] = []
+    for ref in refs:
+        if "#" in ref:
+            sheets.append(None)
+            rows.append(int(ref.rsplit("#", 1)[1]))
+        else:
+            _, sheet, row = ref.rsplit("!", 2)
+            sheets.append(sheet)
+            rows.append(int(row))
+    return {c.SOURCE_SHEET: sheets, c.SOURCE_ROW: rows}
+
+
+def sha256_file(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
 def expected_paper(refs: list[str], errors: list[str | None] | None = None,
                    overrides: dict[str, list[Any]] | None = None) -> pd.DataFrame:
+    """The three dossiers under `refs`: lineage from the refs, the office the titles state
+    ("ỦY BAN NHÂN DÂN PHƯỜNG 1"), one dossier each; the sha256 is added once the file exists."""
     frame = pd.DataFrame(PAPER_EXPECTED)
     frame.insert(0, c.REF, refs)
+    for column, values in lineage(refs).items():
+        frame[column] = values
+    for column, value in OFFICE.items():
+        frame[column] = value
+    frame[c.QUANTITY] = 1
     frame[c.PARSE_ERRORS] = errors or [None] * len(refs)
     for column, values in (overrides or {}).items():
         frame[column] = values
@@ -129,7 +162,9 @@ def _paper_files(folder: Path) -> dict[str, pd.DataFrame]:
     sheet = LedgerSheet(rows=shifted, headers=["", "", *MAU06_HEADERS], titles=[""] * 8,
                         blank_rows_before_header=3, numbering="plain")
     write_workbook(folder / "shifted.xlsx", {"Sổ": sheet})
-    expected["shifted.xlsx"] = expected_paper([f"shifted.xlsx!Sổ!{r}" for r in (15, 16, 17)])
+    expected["shifted.xlsx"] = expected_paper(  # no title: the office is looked up by file name
+        [f"shifted.xlsx!Sổ!{r}" for r in (15, 16, 17)],
+        overrides={c.UNIT_CODE: ["shifted"] * 3, c.UNIT_NAME: ["Shifted"] * 3, c.LEVEL: [None] * 3})
 
     # 7. Local variant: abbreviated headers in another order, one "Trả kết quả" date column,
     #    extra columns "Phương thức nhận kết quả" and "Ký nhận" (timeliness then not stated).
@@ -141,7 +176,8 @@ def _paper_files(folder: Path) -> dict[str, pd.DataFrame]:
                for i, e in enumerate(PAPER_EXPECTED)]
     write_workbook(folder / "variant.xlsx", {"Sheet1": [["UBND PHƯỜNG 1"], headers, *variant]})
     expected["variant.xlsx"] = expected_paper([f"variant.xlsx!Sheet1!{r}" for r in (3, 4, 5)],
-                                              overrides={c.STATED_TIMELINESS: [None] * 3})
+                                              overrides={c.STATED_TIMELINESS: [None] * 3,
+                                                         c.QUANTITY: [None] * 3})  # no such column
 
     # 8. Footer: totals, blank rows, signature block, and scribbles below it (all ignored).
     footer: list[list[Any]] = [[], ["Tổng cộng: 3 hồ sơ"], [], [None, None, None, None, "NGƯỜI LẬP SỔ"],
@@ -163,19 +199,42 @@ def _paper_files(folder: Path) -> dict[str, pd.DataFrame]:
         errors=[None, None, "Hẹn trả kết quả: not a date '31/02/2019'"],
         overrides={c.DUE_DATE: [T("2019-01-05"), T("2019-01-10"), pd.NaT]})
 
-    # 10. A ledger saved as CSV (UTF-8 with BOM): title lines, header, data, footer.
-    csv_rows = [["ỦY BAN NHÂN DÂN PHƯỜNG 1"], ["SỔ THEO DÕI HỒ SƠ"], [],
-                *mau06_rows(lambda d: d.strftime("%d/%m/%Y %H:%M")), ["Tổng cộng: 3"]]
-    write_csv(folder / "ledger.csv", MAU06_HEADERS, csv_rows)
-    expected["ledger.csv"] = expected_paper([f"ledger.csv#{r}" for r in (5, 6, 7)])
+    # 10. A ledger saved as CSV (UTF-8 with BOM): title lines above the header, the numbered row
+    #     "(1)".."(14)" under it, data, a totals footer.
+    titles = [["ỦY BAN NHÂN DÂN PHƯỜNG 1"], ["SỔ THEO DÕI HỒ SƠ"], []]
+    numbered = [f"({i + 1})" for i in range(len(MAU06_HEADERS))]
+    csv_rows = [numbered, *mau06_rows(lambda d: d.strftime("%d/%m/%Y %H:%M")), [], ["Tổng cộng: 3"]]
+    write_csv(folder / "ledger.csv", MAU06_HEADERS, csv_rows, above=titles)
+    expected["ledger.csv"] = expected_paper([f"ledger.csv#{r}" for r in (6, 7, 8)])
+
+    # 11. A macro-enabled workbook (.xlsm): the ledger template with macros. An .xlsx body whose
+    #     package declares the macro-enabled main part (no VBA project can be built by code).
+    write_workbook(folder / "macro.xlsm", {"T1": LedgerSheet(rows=mau06_rows())})
+    as_macro_workbook(folder / "macro.xlsm")
+    expected["macro.xlsm"] = expected_paper([f"macro.xlsm!T1!{r}" for r in (10, 11, 12)])
+
+    # 12. An OpenDocument spreadsheet (.ods) saved by LibreOffice Calc: real date cells, one-row
+    #     header, no numbering row.
+    ods_rows = [["UBND PHƯỜNG 1"], ["SỔ THEO DÕI HỒ SƠ"], MAU06_HEADERS, *mau06_rows()]
+    write_ods(folder / "calc.ods", {"Sổ 2019": ods_rows})
+    expected["calc.ods"] = expected_paper([f"calc.ods!Sổ 2019!{r}" for r in (4, 5, 6)])
+
+    for name, frame in expected.items():
+        frame[c.SOURCE_SHA256] = sha256_file(folder / name)
     return expected
 
 
 @pytest.fixture(scope="module")
-def paper(tmp_path_factory: pytest.TempPathFactory) -> tuple[Any, dict[str, pd.DataFrame]]:
+def paper_folder(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, pd.DataFrame]]:
     folder = tmp_path_factory.mktemp("paper")
     expected = _paper_files(folder)
     _broken_files(folder)
+    return folder, expected
+
+
+@pytest.fixture(scope="module")
+def paper(paper_folder: tuple[Path, dict[str, pd.DataFrame]]) -> tuple[Any, dict[str, pd.DataFrame]]:
+    folder, expected = paper_folder
     return read_paper_ledgers(folder), expected
 
 
@@ -189,7 +248,7 @@ def _expected(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 PAPER_FILES = ["tcvn3.xlsx", "vni.xlsx", "nfd.xlsx", "legacy.xls", "multisheet.xlsx", "shifted.xlsx",
-               "variant.xlsx", "footer.xlsx", "textdates.xlsx", "ledger.csv"]
+               "variant.xlsx", "footer.xlsx", "textdates.xlsx", "ledger.csv", "macro.xlsm", "calc.ods"]
 
 
 @pytest.mark.parametrize("file_name", PAPER_FILES)
@@ -198,6 +257,23 @@ def test_paper_corpus_file_gives_its_exact_rows(paper: tuple[Any, dict[str, pd.D
     result, expected = paper
     got = _frame(result.records, file_name, PAPER_CHECKED)
     pd.testing.assert_frame_equal(got, _expected(expected[file_name][PAPER_CHECKED]))
+    files = result.files[result.files["file"] == file_name]
+    assert set(files["status"]) <= {"read", "skipped"} and files["sha256"].eq(
+        expected[file_name][c.SOURCE_SHA256].iloc[0]).all()
+
+
+def test_the_xlsm_fixture_is_a_macro_enabled_package(paper_folder: tuple[Path, Any]) -> None:
+    folder, _ = paper_folder
+    assert is_macro_workbook(folder / "macro.xlsm")
+    assert not is_macro_workbook(folder / "nfd.xlsx")
+
+
+def test_the_csv_ledger_has_its_titles_above_the_header(paper_folder: tuple[Path, Any]) -> None:
+    folder, _ = paper_folder
+    with (folder / "ledger.csv").open(encoding="utf-8-sig", newline="") as fh:
+        rows = list(csv.reader(fh))
+    assert rows[0] == ["ỦY BAN NHÂN DÂN PHƯỜNG 1"] and rows[2] == [] and rows[3] == MAU06_HEADERS
+    assert rows[4][:2] == ["(1)", "(2)"] and rows[5][1] == PAPER_EXPECTED[0][c.DOSSIER_CODE]
 
 
 def test_raw_values_keep_legacy_text_as_read(paper: tuple[Any, dict[str, pd.DataFrame]]) -> None:
@@ -269,7 +345,8 @@ ELECTRONIC_EXPECTED = [
 ]
 for _row in ELECTRONIC_EXPECTED:
     del _row[c.APPLICANT_CONTACT]
-ELECTRONIC_CHECKED = [c.REF, *ELECTRONIC_EXPECTED[0], c.PARSE_ERRORS]
+ELECTRONIC_CHECKED = [c.REF, *LINEAGE, *OFFICE, c.OFFICE_RAW, c.FIELD, *ELECTRONIC_EXPECTED[0],
+                      c.PARSE_ERRORS]
 DEFAULT_WORDS = {c.ON_TIME: "Đúng hạn", c.EARLY: "Trước hạn", c.LATE: "Quá hạn",
                  "returned": "Đã trả kết quả", "processing": "Đang xử lý",
                  "direct": "Trực tiếp", "online": "Trực tuyến", "post": "Bưu chính công ích"}
@@ -301,8 +378,17 @@ def vendor_b_rows() -> list[list[Any]]:
 
 
 def expected_electronic(refs: list[str]) -> pd.DataFrame:
+    """The three dossiers under `refs` (spreadsheet refs "<file>!<sheet>#<row>"), received by the
+    office every export row names ("UBND Phường 1", field "Tư pháp")."""
     frame = pd.DataFrame(ELECTRONIC_EXPECTED)
     frame.insert(0, c.REF, refs)
+    sheets = [r.split("!", 1)[1].split("#")[0] if "!" in r else None for r in refs]
+    frame[c.SOURCE_SHEET] = sheets
+    frame[c.SOURCE_ROW] = [int(r.rsplit("#", 1)[1]) for r in refs]
+    for column, value in OFFICE.items():
+        frame[column] = value
+    frame[c.OFFICE_RAW] = "UBND Phường 1"
+    frame[c.FIELD] = "Tư pháp"
     frame[c.PARSE_ERRORS] = None
     return frame
 
@@ -324,13 +410,22 @@ def _electronic_files(folder: Path) -> dict[str, pd.DataFrame]:
     sheet = [["BÁO CÁO HỒ SƠ"], VENDOR_B_HEADERS, *vendor_b_rows()]
     write_workbook(folder / "vendor_b.xlsx", {"Data": sheet})
     expected["vendor_b.xlsx"] = expected_electronic([f"vendor_b.xlsx!Data#{r}" for r in (3, 4, 5)])
+    for name, frame in expected.items():
+        frame[c.SOURCE_SHA256] = sha256_file(folder / name)
     return expected
 
 
 @pytest.fixture(scope="module")
-def electronic(tmp_path_factory: pytest.TempPathFactory) -> tuple[Any, dict[str, pd.DataFrame]]:
+def electronic_folder(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, pd.DataFrame]]:
     folder = tmp_path_factory.mktemp("electronic")
-    expected = _electronic_files(folder)
+    return folder, _electronic_files(folder)
+
+
+@pytest.fixture(scope="module")
+def electronic(
+    electronic_folder: tuple[Path, dict[str, pd.DataFrame]],
+) -> tuple[Any, dict[str, pd.DataFrame]]:
+    folder, expected = electronic_folder
     return read_electronic_exports(folder), expected
 
 
@@ -346,5 +441,14 @@ def test_electronic_corpus_file_gives_its_exact_rows(electronic: tuple[Any, dict
     pd.testing.assert_frame_equal(got, _expected(expected[file_name][ELECTRONIC_CHECKED]))
 
 
-def test_the_corpus_has_at_least_fifteen_messy_files() -> None:
-    assert len(PAPER_FILES) + len(BROKEN) + len(ELECTRONIC_FILES) >= 15
+def test_the_corpus_has_at_least_fifteen_messy_files(paper_folder: tuple[Path, Any],
+                                                     electronic_folder: tuple[Path, Any]) -> None:
+    """Counted on disk: distinct files written, each one listed with what it must give."""
+    written = {side: {p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()}
+               for side, (folder, _) in (("paper", paper_folder), ("electronic", electronic_folder))}
+    assert written["paper"] == set(PAPER_FILES) | set(BROKEN)
+    assert written["electronic"] == set(ELECTRONIC_FILES)
+    contents = {sha256_file(folder / name) for side, (folder, _) in
+                (("paper", paper_folder), ("electronic", electronic_folder)) for name in written[side]}
+    assert len(contents) == sum(len(names) for names in written.values())  # no two files alike
+    assert len(contents) >= 15
