@@ -54,6 +54,17 @@ def test_procedure_abbreviations_resolve_to_the_reference_procedure() -> None:
     assert short == full and min(full) >= 0
 
 
+def test_land_abbreviations_gcn_and_qsdd_resolve_to_the_reference_procedure() -> None:
+    from doisoat.reconcile.procedures import resolve
+
+    full = resolve(pd.Series([
+        "Cấp giấy chứng nhận quyền sử dụng đất lần đầu", "Đăng ký biến động quyền sử dụng đất",
+    ])).tolist()
+    short = resolve(pd.Series(["Cấp GCN QSDĐ lần đầu", "ĐK biến động QSDĐ"])).tolist()
+    lower = resolve(pd.Series(["cap gcn qsdd lan dau", "dk bien dong qsdd"])).tolist()
+    assert short == full == lower and min(full) >= 0 and full[0] != full[1]
+
+
 def test_take_coded_puts_missing_where_the_code_is_negative() -> None:
     from doisoat.reconcile.keys import take_coded
 
