@@ -494,9 +494,13 @@ def agreed_labels() -> list[str]:
 
 def agreed_text(bits: pd.Series | np.ndarray) -> pd.Series:
     """`agreed_bits` as text, a category of the 128 labels (each label written once, taken by
-    its bitmask: no string built per link); missing bitmasks stay missing."""
+    its bitmask: no string built per link); missing bitmasks stay missing. Values that are text
+    already (an explanation read back from a file or the warehouse) are returned unchanged."""
     values = pd.Series(bits)
-    codes = values.fillna(-1).to_numpy(dtype="int64") if values.hasnans else values.to_numpy(dtype="int64")
+    numeric = pd.api.types.is_numeric_dtype(values.dtype) and not pd.api.types.is_bool_dtype(values.dtype)
+    if not numeric and not (len(values) and values.isna().all()):
+        return values
+    codes = pd.to_numeric(values).fillna(-1).to_numpy(dtype="int64")
     dtype = pd.CategoricalDtype(pd.Index(agreed_labels(), dtype="str"))
     return pd.Series(pd.Categorical.from_codes(codes, dtype=dtype), index=values.index)
 

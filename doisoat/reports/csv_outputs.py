@@ -79,16 +79,8 @@ def write_breakdown_csv(breakdown: pd.DataFrame, path: Path) -> Path:
     return path
 
 
-def agreed_labels_of(values: pd.Series) -> pd.Series:
-    """Each link's agreeing fields as text ("code+applicant+procedure+date"): the engine keeps them
-    as a bitmask (`evidence.agreed_bits`), rendered here through its 128 labels; text is kept."""
-    if pd.api.types.is_integer_dtype(values.dtype) or (values.isna().all() and len(values)):
-        return agreed_text(pd.to_numeric(values)).set_axis(values.index)
-    return values
-
-
 def write_matches_csv(matches: pd.DataFrame, path: Path) -> Path:
     """schema.MATCH_COLUMNS, one row per matched pair; `agreed` as text."""
     out = select_columns(matches, schema.MATCH_COLUMNS, "matches")
-    out[schema.AGREED] = agreed_labels_of(out[schema.AGREED])
+    out[schema.AGREED] = agreed_text(out[schema.AGREED])
     return _write(out, path)
