@@ -132,8 +132,11 @@ PAPER_REF: Final = "paper_ref"
 ELECTRONIC_REF: Final = "electronic_ref"
 METHOD: Final = "method"  # "exact_code", "normalised_code", "fuzzy"
 SCORE: Final = "score"  # 0..1
+# the fields that agreed (gave the pair positive points), e.g. "code+applicant+procedure+date";
+# in the engine's matches frame a uint8 bitmask over reconcile.evidence.FIELDS, text in the outputs
+AGREED: Final = "agreed"
 
-MATCH_COLUMNS: Final = [PAPER_REF, ELECTRONIC_REF, METHOD, SCORE]
+MATCH_COLUMNS: Final = [PAPER_REF, ELECTRONIC_REF, METHOD, SCORE, AGREED]
 
 MISMATCH_ID: Final = "mismatch_id"
 MISMATCH_TYPE: Final = "mismatch_type"
@@ -254,7 +257,11 @@ OFFICE_COLUMNS: Final = [OFFICE_CODE, OFFICE_NAME, OFFICE_ALIASES, OFFICE_LEVEL,
 # --- breakdown: counts per dimension value (field, procedure, channel, month) ------------------
 DIMENSION: Final = "dimension"  # "field", "procedure", "channel", "month"
 DIMENSION_VALUE: Final = "value"
+PAPER_MATCHED: Final = "paper_matched"  # paper rows linked to an electronic record
 SYNC_RATE: Final = "sync_rate"  # share of paper dossiers found in the software (matched), 0..1
+# Differences and on-time rates are defined as in the summary (electronic − paper; fractions 0..1,
+# NaN without rows on that side); then the sync rate and one count column per mismatch type (where
+# the finding's paper row, else its electronic row, belongs). Columns were added at the end.
 BREAKDOWN_COLUMNS: Final = [
     DIMENSION,
     DIMENSION_VALUE,
@@ -264,4 +271,23 @@ BREAKDOWN_COLUMNS: Final = [
     ELECTRONIC_RECEIVED,
     PAPER_OVERDUE,
     ELECTRONIC_OVERDUE,
+    RECEIVED_DIFFERENCE,
+    OVERDUE_DIFFERENCE,
+    PAPER_ON_TIME_RATE,
+    ELECTRONIC_ON_TIME_RATE,
+    PAPER_MATCHED,
+    SYNC_RATE,
+    *MISMATCH_TYPES,
 ]
+# the breakdown's integer columns (the rest after the four labels are rates)
+BREAKDOWN_COUNTS: Final = [
+    PAPER_RECEIVED,
+    ELECTRONIC_RECEIVED,
+    PAPER_OVERDUE,
+    ELECTRONIC_OVERDUE,
+    RECEIVED_DIFFERENCE,
+    OVERDUE_DIFFERENCE,
+    PAPER_MATCHED,
+    *MISMATCH_TYPES,
+]
+BREAKDOWN_RATES: Final = [PAPER_ON_TIME_RATE, ELECTRONIC_ON_TIME_RATE, SYNC_RATE]

@@ -85,7 +85,7 @@ def summarise(paper: pd.DataFrame, electronic: pd.DataFrame, period: Period) -> 
     return _with_rates(out)[c.SUMMARY_COLUMNS].reset_index(drop=True)
 
 
-PAPER_MATCHED = "paper_matched"  # paper rows linked to an electronic record
+PAPER_MATCHED = c.PAPER_MATCHED  # paper rows linked to an electronic record
 DIMENSIONS = ("office", "field", "procedure", "channel", "month")
 
 
@@ -277,7 +277,8 @@ def breakdown(
     """Counts per office and dimension value (office, field, procedure, channel, month), and the
     same per level (unit_code '*').
 
-    Columns: schema.BREAKDOWN_COLUMNS, then `paper_matched`, `sync_rate` (paper_matched /
+    Columns: schema.BREAKDOWN_COLUMNS: the counts of each side, their differences and on-time
+    rates as in the summary (`_with_rates`), `paper_matched`, `sync_rate` (paper_matched /
     paper_received: the share of paper dossiers found in the software; NaN without paper rows)
     and one count column per mismatch type (schema.MISMATCH_TYPES). A value group exists when a
     row of either side has it; findings count where their paper row (else electronic row) is.
@@ -357,9 +358,10 @@ def breakdown(
             }
             frames.append(pd.DataFrame({**labels, **{name: v[present] for name, v in grid.items()}}))
     out = pd.concat(frames, ignore_index=True)
-    numbers = [*c.BREAKDOWN_COLUMNS[4:], PAPER_MATCHED, *c.MISMATCH_TYPES]
+    numbers = [*c.BREAKDOWN_COLUMNS[4:8], PAPER_MATCHED, *c.MISMATCH_TYPES]
     out[numbers] = out[numbers].round().astype("int64")
+    out = _with_rates(out)
     n = out[c.PAPER_RECEIVED].astype("float64")
     out[c.SYNC_RATE] = np.where(n > 0, out[PAPER_MATCHED] / n.where(n > 0, 1.0), np.nan)
-    out = out[[*c.BREAKDOWN_COLUMNS, PAPER_MATCHED, c.SYNC_RATE, *c.MISMATCH_TYPES]]
+    out = out[c.BREAKDOWN_COLUMNS]
     return out.sort_values([c.DIMENSION, c.LEVEL, c.UNIT_CODE, c.DIMENSION_VALUE], ignore_index=True)

@@ -60,7 +60,7 @@ DUE_SAME, DUE_DIFFERENT = 1.0, -1.0
 # Per-field columns added to the matches frame after the contract's, in this order.
 FIELDS = ("code", "applicant", "procedure", "date", "due", "time", "quantity")
 POINTS = "points"
-AGREED = "agreed"  # comma-separated fields that agreed
+AGREED = c.AGREED  # which fields agreed: a uint8 bitmask over FIELDS (`agreed_bits`)
 
 
 @dataclass(frozen=True)
@@ -471,15 +471,41 @@ def score_pairs(
     return frame
 
 
-def agreed_fields(points: pd.DataFrame) -> pd.Series:
-    """'code,applicant,date': the fields that gave a pair positive points (its explanation).
-    Each pair's agreeing fields are bits of one integer; the text of each of the 128 possible sets
-    is written once and taken by that integer (no string built per pair)."""
-    bits = np.zeros(len(points), dtype="int64")
+AGREED_SEPARATOR = "+"
+
+
+def agreed_bits(points: pd.DataFrame) -> np.ndarray:
+    """Bit i set when FIELDS[i] gave the pair positive points: each link's explanation as one
+    uint8 (7 fields), the form the engine's matches frame keeps (`agreed_text` renders it)."""
+    bits = np.zeros(len(points), dtype="uint8")
     for i, name in enumerate(FIELDS):
-        bits |= (points[f"{name}_points"].to_numpy() > 0).astype("int64") << i
-    texts = pd.array(
-        [",".join(n for i, n in enumerate(FIELDS) if combo >> i & 1) for combo in range(1 << len(FIELDS))],
-        dtype="string",
-    )
-    return pd.Series(texts.take(bits), index=points.index, dtype="string")
+        bits |= (points[f"{name}_points"].to_numpy() > 0).astype("uint8") << np.uint8(i)
+    return bits
+
+
+def agreed_labels() -> list[str]:
+    """The text of each of the 128 possible sets of agreeing fields, by bitmask:
+    'code+applicant+date' (FIELDS order; '' when none agreed)."""
+    return [
+        AGREED_SEPARATOR.join(n for i, n in enumerate(FIELDS) if combo >> i & 1)
+        for combo in range(1 << len(FIELDS))
+    ]
+
+
+def agreed_text(bits: pd.Series | np.ndarray) -> pd.Series:
+    """`agreed_bits` as text, a category of the 128 labels (each label written once, taken by
+    its bitmask: no string built per link); missing bitmasks stay missing. Values that are text
+    already (an explanation read back from a file or the warehouse) are returned unchanged."""
+    values = pd.Series(bits)
+    numeric = pd.api.types.is_numeric_dtype(values.dtype) and not pd.api.types.is_bool_dtype(values.dtype)
+    if not numeric and not (len(values) and values.isna().all()):
+        return values
+    codes = pd.to_numeric(values).fillna(-1).to_numpy(dtype="int64")
+    dtype = pd.CategoricalDtype(pd.Index(agreed_labels(), dtype="str"))
+    return pd.Series(pd.Categorical.from_codes(codes, dtype=dtype), index=values.index)
+
+
+def agreed_fields(points: pd.DataFrame) -> pd.Series:
+    """'code+applicant+date': the fields that gave a pair positive points (its explanation), as
+    text (`agreed_text` of `agreed_bits`)."""
+    return agreed_text(agreed_bits(points)).astype("string").set_axis(points.index)

@@ -39,7 +39,7 @@ from doisoat.reconcile.evidence import (
     TIME_MINUTE,
     Features,
     ScoredNamePairs,
-    agreed_fields,
+    agreed_bits,
     features,
     minute_of_day,
     ref_hashes,
@@ -349,7 +349,8 @@ def link(
 ) -> pd.DataFrame:
     """One-to-one links between the rows (positions) of the two frames, with their evidence.
 
-    Columns: P_IDX, E_IDX, method, score, then `<field>_points` per field, `points`, `agreed`.
+    Columns: P_IDX, E_IDX, method, score, then `<field>_points` per field, `points`,
+    `agreed` (uint8 bitmask over evidence.FIELDS).
     Paper rows at `defer_paper` (duplicate candidates) skip the exact pass: they link only fuzzily,
     to a record their first occurrence did not take (a same-person dossier of the day whose code
     was copied from the row above); those left unlinked are the duplicates. Electronic rows at
@@ -469,7 +470,7 @@ def link(
     code_equal = links["code_equal"].to_numpy(dtype=bool)
     methods = pd.array([METHOD_EXACT, METHOD_NORMALISED, METHOD_FUZZY], dtype="str")  # taken per link
     links[c.METHOD] = methods.take(np.where(code_equal, np.where(same_basic, 0, 1), 2))
-    links[AGREED] = agreed_fields(links)
+    links[AGREED] = agreed_bits(links)  # one byte per link; text only in the outputs
     ordered = [*LINK_COLUMNS, *[col for col in links.columns if col.endswith("_points")], POINTS, AGREED]
     # one copy in paper order (a paper row has at most one link, so any sort gives this order)
     order = np.argsort(links[P_IDX].to_numpy(), kind="stable")

@@ -1,4 +1,5 @@
-"""The machine-readable outputs: summary.csv, mismatches.csv, matches.csv (exact columns, ISO dates).
+"""The machine-readable outputs: summary.csv, breakdown.csv, mismatches.csv, matches.csv (exact
+columns, ISO dates).
 
 UTF-8 with a BOM so that Excel opens the Vietnamese text correctly; pandas and csv readers that know
 "utf-8-sig" read it unchanged. Phone numbers inside mismatch values are masked, as everywhere a
@@ -13,6 +14,7 @@ from typing import Final
 import pandas as pd
 
 from doisoat import schema
+from doisoat.reconcile.evidence import agreed_text
 from doisoat.reports.privacy import mask_series
 
 ENCODING: Final = "utf-8-sig"
@@ -65,6 +67,20 @@ def write_mismatches_csv(mismatches: pd.DataFrame, path: Path) -> Path:
     return _write(out, path)
 
 
+def write_breakdown_csv(breakdown: pd.DataFrame, path: Path) -> Path:
+    """schema.BREAKDOWN_COLUMNS, one row per (dimension, value, level, office) and per level total
+    (unit_code '*'); counts as integers, rates as 6-decimal fractions (empty when undefined)."""
+    out = select_columns(breakdown, schema.BREAKDOWN_COLUMNS, "breakdown")
+    for column in schema.BREAKDOWN_COUNTS:
+        out[column] = pd.to_numeric(out[column]).round().astype("Int64")
+    for column in schema.BREAKDOWN_RATES:
+        out[column] = pd.to_numeric(out[column]).astype("float64").round(RATE_DECIMALS)
+    out.to_csv(path, index=False, encoding=ENCODING, lineterminator="\n", float_format=f"%.{RATE_DECIMALS}f")
+    return path
+
+
 def write_matches_csv(matches: pd.DataFrame, path: Path) -> Path:
-    """schema.MATCH_COLUMNS, one row per matched pair."""
-    return _write(select_columns(matches, schema.MATCH_COLUMNS, "matches"), path)
+    """schema.MATCH_COLUMNS, one row per matched pair; `agreed` as text."""
+    out = select_columns(matches, schema.MATCH_COLUMNS, "matches")
+    out[schema.AGREED] = agreed_text(out[schema.AGREED])
+    return _write(out, path)

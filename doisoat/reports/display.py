@@ -10,6 +10,7 @@ import pandas as pd
 from pandas.api.types import is_float_dtype
 
 from doisoat import reference, schema
+from doisoat.reconcile.evidence import AGREED_SEPARATOR, agreed_labels, agreed_text
 from doisoat.reports import labels
 from doisoat.reports.privacy import mask_series
 
@@ -118,3 +119,17 @@ def unit_display_names(unit_codes: pd.Series, names: dict[str, str]) -> pd.Serie
     """Each office's name where the summary knows it, else its code."""
     codes = text(unit_codes)
     return codes.map(names).fillna(codes).astype(str)
+
+
+def _agreed_vi(label: str) -> str:
+    return " + ".join(labels.AGREED_FIELD_LABELS.get(f, f) for f in label.split(AGREED_SEPARATOR) if f)
+
+
+def agreed_fields_vi(values: pd.Series) -> pd.Series:
+    """Each link's agreeing fields in Vietnamese ("mã hồ sơ + người nộp + ngày nhận"): the engine's
+    bitmasks (or their text) through the 128 possible labels, translated once each."""
+    shown = agreed_text(values)
+    if isinstance(shown.dtype, pd.CategoricalDtype):
+        return shown.cat.rename_categories([_agreed_vi(str(c)) for c in shown.cat.categories])
+    table = {label: _agreed_vi(label) for label in agreed_labels()}
+    return text(shown).replace(table)

@@ -14,6 +14,7 @@ import pandas as pd
 
 from doisoat.reconcile.result import ReconcileResult
 from doisoat.reports.display import unit_names
+from doisoat.reports.html_breakdown import breakdown_section
 from doisoat.reports.html_charts import charts_section
 from doisoat.reports.html_inputs import inputs_section
 from doisoat.reports.html_mismatches import mismatch_section
@@ -83,6 +84,8 @@ def render_html(
     names = unit_names(result.summary)
     nav_items = [
         ("tong-hop", "Tổng hợp"),
+        ("theo-linh-vuc", "Theo lĩnh vực"),
+        ("theo-thang", "Theo tháng"),
         ("bieu-do", "Biểu đồ"),
         ("sai-lech", "Sai lệch"),
         ("dau-vao", "Đầu vào"),
@@ -114,6 +117,7 @@ def render_html(
             nav,
             '<section id="tong-hop"><h2>1. Tổng hợp theo cấp và đơn vị</h2>',
             summary_section(result.summary),
+            breakdown_section(result.breakdown),
             "</section>",
             '<section id="bieu-do"><h2>2. Biểu đồ</h2>',
             charts_section(result),
@@ -127,7 +131,8 @@ def render_html(
             _data_docs(data_docs_href),
             '<footer><p class="muted">Danh sách đầy đủ: <a href="report.xlsx">report.xlsx</a>, '
             '<a href="mismatches.csv">mismatches.csv</a>, <a href="matches.csv">matches.csv</a>, '
-            '<a href="summary.csv">summary.csv</a>.</p></footer>',
+            '<a href="summary.csv">summary.csv</a>, <a href="breakdown.csv">breakdown.csv</a>.</p>'
+            "</footer>",
             f"<script>\n{_template('filter.js')}</script>",
             "</body>",
             "</html>",

@@ -83,6 +83,25 @@ FIELD_LABELS: Final[dict[str, str]] = {
     schema.NOTE: "Ghi chú",
 }
 
+# the breakdown's dimensions (schema.DIMENSION values)
+DIMENSION_LABELS: Final[dict[str, str]] = {
+    "office": "Đơn vị",
+    "field": "Lĩnh vực",
+    "procedure": "Thủ tục",
+    "channel": "Kênh tiếp nhận",
+    "month": "Tháng",
+}
+# the fields a link's explanation names (reconcile.evidence.FIELDS, schema.AGREED)
+AGREED_FIELD_LABELS: Final[dict[str, str]] = {
+    "code": "mã hồ sơ",
+    "applicant": "người nộp",
+    "procedure": "thủ tục",
+    "date": "ngày nhận",
+    "due": "ngày hẹn trả",
+    "time": "giờ nhận",
+    "quantity": "số lượng",
+}
+
 # --- column headers -------------------------------------------------------------------------------
 # The summary table as the Tây Ninh article shows it (report.html).
 SUMMARY_TABLE_HEADERS: Final[dict[str, str]] = {
@@ -136,6 +155,39 @@ MATCH_HEADERS: Final[dict[str, str]] = {
     schema.ELECTRONIC_REF: "Vị trí trên phần mềm",
     schema.METHOD: "Cách ghép",
     schema.SCORE: "Độ tương đồng",
+    schema.AGREED: "Các trường trùng khớp",
+}
+MISMATCHES: Final = "mismatches"  # derived: findings of every type, summed
+# The per-field and per-month tables of report.html (level totals of the breakdown).
+BREAKDOWN_TABLE_HEADERS: Final[dict[str, str]] = {
+    schema.PAPER_RECEIVED: "Số hồ sơ trên sổ giấy",
+    schema.ELECTRONIC_RECEIVED: "Số hồ sơ trên phần mềm",
+    schema.SYNC_RATE: "Tỷ lệ đồng bộ",
+    schema.PAPER_OVERDUE: "Quá hạn (giấy)",
+    schema.ELECTRONIC_OVERDUE: "Quá hạn (phần mềm)",
+    schema.PAPER_ON_TIME_RATE: "Tỷ lệ đúng hạn (giấy)",
+    schema.ELECTRONIC_ON_TIME_RATE: "Tỷ lệ đúng hạn (phần mềm)",
+    MISMATCHES: "Sai lệch",
+}
+# The breakdown sheet of report.xlsx: every column of schema.BREAKDOWN_COLUMNS, the office's name
+# after its code.
+BREAKDOWN_HEADERS: Final[dict[str, str]] = {
+    schema.DIMENSION: "Phân tổ theo",
+    schema.DIMENSION_VALUE: "Giá trị",
+    schema.LEVEL: "Cấp",
+    schema.UNIT_CODE: "Mã đơn vị",
+    UNIT_DISPLAY_NAME: "Đơn vị",
+    schema.PAPER_RECEIVED: "Số hồ sơ trên sổ giấy",
+    schema.ELECTRONIC_RECEIVED: "Số hồ sơ trên phần mềm",
+    schema.PAPER_OVERDUE: "Quá hạn (giấy)",
+    schema.ELECTRONIC_OVERDUE: "Quá hạn (phần mềm)",
+    schema.RECEIVED_DIFFERENCE: "Chênh lệch (tiếp nhận)",
+    schema.OVERDUE_DIFFERENCE: "Chênh lệch (quá hạn)",
+    schema.PAPER_ON_TIME_RATE: "Tỷ lệ đúng hạn (giấy)",
+    schema.ELECTRONIC_ON_TIME_RATE: "Tỷ lệ đúng hạn (phần mềm)",
+    schema.PAPER_MATCHED: "Hồ sơ giấy có trên phần mềm",
+    schema.SYNC_RATE: "Tỷ lệ đồng bộ",
+    **{t: f"Sai lệch: {MISMATCH_TYPE_LABELS[t]}" for t in schema.MISMATCH_TYPES},
 }
 
 QUARANTINE_HEADERS: Final[dict[str, str]] = {

@@ -23,6 +23,7 @@ class ReportPaths:
     """The files write_reports wrote."""
 
     summary_csv: Path
+    breakdown_csv: Path
     mismatches_csv: Path
     matches_csv: Path
     html: Path

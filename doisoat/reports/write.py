@@ -13,7 +13,12 @@ import pandas as pd
 
 from doisoat import schema
 from doisoat.reconcile.result import ReconcileResult
-from doisoat.reports.csv_outputs import write_matches_csv, write_mismatches_csv, write_summary_csv
+from doisoat.reports.csv_outputs import (
+    write_breakdown_csv,
+    write_matches_csv,
+    write_mismatches_csv,
+    write_summary_csv,
+)
 from doisoat.reports.html_report import render_html
 from doisoat.reports.outputs import ReportPaths, RunInfo
 from doisoat.reports.xlsx_report import write_xlsx
@@ -21,6 +26,7 @@ from doisoat.reports.xlsx_report import write_xlsx
 logger = logging.getLogger(__name__)
 
 SUMMARY_CSV: Final = "summary.csv"
+BREAKDOWN_CSV: Final = "breakdown.csv"
 MISMATCHES_CSV: Final = "mismatches.csv"
 MATCHES_CSV: Final = "matches.csv"
 REPORT_HTML: Final = "report.html"
@@ -44,13 +50,15 @@ def write_reports(
     out_dir: Path,
     data_docs: Path | None = None,
 ) -> ReportPaths:
-    """Write summary.csv, mismatches.csv, matches.csv, report.html and report.xlsx into out_dir."""
+    """Write summary.csv, breakdown.csv, mismatches.csv, matches.csv, report.html and report.xlsx
+    into out_dir."""
     started = time.perf_counter()
     out_dir.mkdir(parents=True, exist_ok=True)
     quarantine = quarantine.reindex(columns=schema.QUARANTINE_COLUMNS)
     files = files.reindex(columns=schema.FILES_COLUMNS)
     paths = ReportPaths(
         summary_csv=write_summary_csv(result.summary, out_dir / SUMMARY_CSV),
+        breakdown_csv=write_breakdown_csv(result.breakdown, out_dir / BREAKDOWN_CSV),
         mismatches_csv=write_mismatches_csv(result.mismatches, out_dir / MISMATCHES_CSV),
         matches_csv=write_matches_csv(result.matches, out_dir / MATCHES_CSV),
         html=out_dir / REPORT_HTML,

@@ -1,4 +1,5 @@
-"""report.xlsx (xlsxwriter, constant_memory): the summary, every mismatch, match, quarantined row and file.
+"""report.xlsx (xlsxwriter, constant_memory): the summary, the breakdown (per field, procedure,
+channel, month and office), every mismatch, match, quarantined row and file.
 
 Numbers carry Excel formats (#,##0 and 0.00%) so Excel shows them in the reader's locale (9.144;
 99,73% in vi-VN); dates are real dates formatted dd/mm/yyyy. Text is always written as text, never
@@ -21,7 +22,9 @@ from xlsxwriter.workbook import Workbook
 from doisoat import schema
 from doisoat.reconcile.result import ReconcileResult
 from doisoat.reports import labels
+from doisoat.reports.breakdown_layout import value_labels
 from doisoat.reports.display import (
+    agreed_fields_vi,
     coded,
     free_text,
     mismatch_values,
@@ -35,11 +38,12 @@ from doisoat.reports.summary_layout import IS_TOTAL, ROW_LABEL, ordered_summary
 logger = logging.getLogger(__name__)
 
 SUMMARY_SHEET: Final = "Tổng hợp"
+BREAKDOWN_SHEET: Final = "Phân tổ"
 MISMATCH_SHEET: Final = "Sai lệch"
 MATCH_SHEET: Final = "Khớp"
 QUARANTINE_SHEET: Final = "Cách ly"
 FILES_SHEET: Final = "Tệp đầu vào"
-SHEETS: Final = (SUMMARY_SHEET, MISMATCH_SHEET, MATCH_SHEET, QUARANTINE_SHEET, FILES_SHEET)
+SHEETS: Final = (SUMMARY_SHEET, BREAKDOWN_SHEET, MISMATCH_SHEET, MATCH_SHEET, QUARANTINE_SHEET, FILES_SHEET)
 
 EXCEL_MAX_DATA_ROWS: Final = 1_048_575  # 1,048,576 rows less the header
 INT_FORMAT: Final = "#,##0"
@@ -183,6 +187,41 @@ def _match_columns(matches: pd.DataFrame) -> list[SheetColumn]:
         SheetColumn(h[schema.ELECTRONIC_REF], text(matches[schema.ELECTRONIC_REF]), 28),
         SheetColumn(h[schema.METHOD], coded(matches[schema.METHOD], labels.METHOD_LABELS), 22),
         SheetColumn(h[schema.SCORE], _numbers(matches[schema.SCORE]), 14, SCORE_FORMAT),
+        SheetColumn(h[schema.AGREED], agreed_fields_vi(matches[schema.AGREED]), 40),
+    ]
+
+
+def _breakdown_columns(breakdown: pd.DataFrame, names: dict[str, str]) -> list[SheetColumn]:
+    """Every column of the breakdown, codes in Vietnamese, numbers with their Excel formats."""
+    h = labels.BREAKDOWN_HEADERS
+    totals = text(breakdown[schema.UNIT_CODE]) == schema.ALL_UNITS
+    level_names = coded(breakdown[schema.LEVEL], labels.LEVEL_LABELS)
+    formats = {
+        **dict.fromkeys(schema.BREAKDOWN_COUNTS, INT_FORMAT),
+        **dict.fromkeys(_DIFFERENCES, SIGNED_FORMAT),
+        **dict.fromkeys(schema.BREAKDOWN_RATES, PERCENT_FORMAT),
+    }
+    numbers = [
+        SheetColumn(h[column], _numbers(breakdown[column]), 16, formats[column])
+        for column in schema.BREAKDOWN_COLUMNS[4:]
+    ]
+    return [
+        SheetColumn(h[schema.DIMENSION], coded(breakdown[schema.DIMENSION], labels.DIMENSION_LABELS), 14),
+        SheetColumn(
+            h[schema.DIMENSION_VALUE],
+            value_labels(breakdown[schema.DIMENSION], breakdown[schema.DIMENSION_VALUE]),
+            36,
+        ),
+        SheetColumn(h[schema.LEVEL], level_names, 16),
+        SheetColumn(h[schema.UNIT_CODE], text(breakdown[schema.UNIT_CODE]), 14),
+        SheetColumn(
+            h[labels.UNIT_DISPLAY_NAME],
+            unit_display_names(breakdown[schema.UNIT_CODE], names).mask(
+                totals, "Toàn " + level_names.str.lower()
+            ),
+            26,
+        ),
+        *numbers,
     ]
 
 
@@ -229,6 +268,9 @@ def write_xlsx(path: Path, result: ReconcileResult, quarantine: pd.DataFrame, fi
     )
     header = workbook.add_format({"bold": True, "text_wrap": True, "valign": "top", "bg_color": "#E7ECF3"})
     _summary_sheet(workbook, result.summary, header)
+    _write_sheet(
+        workbook, BREAKDOWN_SHEET, _breakdown_columns(result.breakdown, unit_names(result.summary)), header
+    )
     _write_sheet(
         workbook, MISMATCH_SHEET, _mismatch_columns(result.mismatches, unit_names(result.summary)), header
     )

@@ -34,6 +34,8 @@ DATA_DOCS_SITE: Final = "doisoat"
 # a correlated subquery refers to the batch by that name (no alias of its own is allowed).
 BATCH: Final = "subselect"
 _SIDES: Final = {"paper": "paper_record", "electronic": "electronic_record"}
+# the breakdown's dimensions (doisoat.reconcile.aggregates.DIMENSIONS)
+BREAKDOWN_DIMENSIONS: Final = ("office", "field", "procedure", "channel", "month")
 
 
 @dataclass(frozen=True)
@@ -237,6 +239,22 @@ def build_suites(
     suites.append(Suite("breakdown", "breakdown", [
         Expectation("no_rows", "every unit_code is an office (or '*', a level total)",
                     query=f"SELECT * FROM {{batch}} WHERE {office_or_total}"),
+        Expectation("in_set", "dimension in the vocabulary", column=c.DIMENSION,
+                    value=list(BREAKDOWN_DIMENSIONS)),
+        Expectation("between", "paper_received ≥ 0", column=c.PAPER_RECEIVED, min_value=0),
+        Expectation("between", "electronic_received ≥ 0", column=c.ELECTRONIC_RECEIVED, min_value=0),
+        Expectation("between", "paper on-time rate within 0–1", column=c.PAPER_ON_TIME_RATE,
+                    min_value=0, max_value=1),
+        Expectation("between", "electronic on-time rate within 0–1", column=c.ELECTRONIC_ON_TIME_RATE,
+                    min_value=0, max_value=1),
+        Expectation("between", "sync rate within 0–1", column=c.SYNC_RATE, min_value=0, max_value=1),
+        Expectation("no_rows", "overdue and matched never above received",
+                    query="SELECT * FROM {batch} WHERE paper_overdue > paper_received "
+                          "OR electronic_overdue > electronic_received OR paper_matched > paper_received"),
+        Expectation("no_rows", "differences are electronic − paper",
+                    query="SELECT * FROM {batch} "
+                          "WHERE received_difference <> electronic_received - paper_received "
+                          "OR overdue_difference <> electronic_overdue - paper_overdue"),
     ]))
     return [s for s in suites if s.table in tables]
 

@@ -4,7 +4,8 @@ Rules (see docs/warehouse.md):
 - one transaction per run: a failure half-way leaves the previous state intact;
 - records and quarantined rows are keyed by source file: a file already loaded with the same sha256
   is skipped, a file with the same name and a new sha256 replaces that file's rows;
-- match, period_summary and breakdown hold the current state and are replaced;
+- match, period_summary and breakdown hold the current state and are replaced (a link's agreeing
+  fields are stored as text, "code+applicant+…");
 - mismatch is upserted by mismatch_id: first/last seen run, reopened when seen again, "resolved"
   when an open finding is no longer reported;
 - the dimensions (procedure, procedure_alias, field, channel, calendar_day) are rebuilt from the
@@ -25,6 +26,7 @@ import sqlalchemy as sa
 
 from doisoat import schema
 from doisoat.errors import WarehouseError
+from doisoat.reconcile.evidence import agreed_text
 from doisoat.warehouse import dimensions
 from doisoat.warehouse.bulk import bulk_insert
 from doisoat.warehouse.engine import open_engine, translated_errors
@@ -68,6 +70,9 @@ log = logging.getLogger(__name__)
 PAPER: Final = "paper"
 ELECTRONIC: Final = "electronic"
 _IN_CHUNK: Final = 500  # values per IN (...) list
+# a link's explanation (schema.AGREED) is optional: NULL when the frame has none; the engine's
+# bitmask is stored as its text ("code+applicant+procedure+date")
+_MATCH_REQUIRED: Final = [c for c in schema.MATCH_COLUMNS if c != schema.AGREED]
 
 
 @dataclass(frozen=True)
@@ -322,8 +327,10 @@ def load_run(
     paper_rows = _require(paper, schema.PAPER_COLUMNS, "paper")
     electronic_rows = _require(electronic, schema.ELECTRONIC_COLUMNS, "electronic")
     quarantined = _require(quarantine, schema.QUARANTINE_COLUMNS, "quarantine")
-    match_rows = _with_optional(matches, schema.MATCH_COLUMNS, [schema.UNIT_CODE, schema.DOSSIER_CODE],
-                                "matches")
+    match_rows = _with_optional(
+        matches, _MATCH_REQUIRED, [schema.AGREED, schema.UNIT_CODE, schema.DOSSIER_CODE], "matches"
+    )
+    match_rows[schema.AGREED] = agreed_text(match_rows[schema.AGREED]).astype("str")
     mismatch_rows = _require(mismatches, schema.MISMATCH_COLUMNS, "mismatches")
     summary_rows = _require(summary, schema.SUMMARY_COLUMNS, "summary")
     breakdown_rows = _require(breakdown, schema.BREAKDOWN_COLUMNS, "breakdown")

@@ -223,6 +223,7 @@ class Match(Base):
     electronic_ref: Mapped[str] = mapped_column(KEY_TEXT, primary_key=True)
     method: Mapped[str]
     score: Mapped[float | None]
+    agreed: Mapped[str | None]  # "code+applicant+procedure+date": the fields that agreed (revision 0004)
     unit_code: Mapped[str | None] = mapped_column(KEY_TEXT)
     dossier_code: Mapped[str | None] = mapped_column(KEY_TEXT)
     run_id: Mapped[str] = mapped_column(_run_fk())
@@ -308,6 +309,23 @@ class Breakdown(Base):
     electronic_received: Mapped[int | None]
     paper_overdue: Mapped[int | None]
     electronic_overdue: Mapped[int | None]
+    # revision 0004: differences and rates as in period_summary, the sync rate, findings per type
+    received_difference: Mapped[int | None]
+    overdue_difference: Mapped[int | None]
+    paper_on_time_rate: Mapped[float | None]
+    electronic_on_time_rate: Mapped[float | None]
+    paper_matched: Mapped[int | None]
+    sync_rate: Mapped[float | None]
+    missing_electronic: Mapped[int | None]
+    missing_paper: Mapped[int | None]
+    timeliness_conflict: Mapped[int | None]
+    date_mismatch: Mapped[int | None]
+    procedure_mismatch: Mapped[int | None]
+    applicant_mismatch: Mapped[int | None]
+    duplicate_paper: Mapped[int | None]
+    duplicate_electronic: Mapped[int | None]
+    invalid_record: Mapped[int | None]
+    stated_timeliness_contradiction: Mapped[int | None]
 
 
 class Procedure(Base):

@@ -74,6 +74,19 @@ V_OPEN_MISMATCHES_BY_AGE: Final = _view(
     sa.Column("band_order", sa.Integer()), sa.Column("open_count", sa.Integer()),
     sa.Column("max_age_days", sa.Integer()),
 )
+V_BREAKDOWN_INDICATORS: Final = _view(
+    "v_breakdown_indicators",
+    sa.Column("run_id", sa.String()), sa.Column("row_no", sa.Integer()),
+    sa.Column("dimension", sa.String()), sa.Column("value", sa.String()),
+    sa.Column("level", sa.String()), sa.Column("unit_code", sa.String()),
+    sa.Column("paper_received", sa.Integer()), sa.Column("electronic_received", sa.Integer()),
+    sa.Column("received_difference", sa.Integer()),
+    sa.Column("paper_overdue", sa.Integer()), sa.Column("electronic_overdue", sa.Integer()),
+    sa.Column("overdue_difference", sa.Integer()),
+    sa.Column("paper_on_time_rate", sa.Float()), sa.Column("electronic_on_time_rate", sa.Float()),
+    sa.Column("paper_matched", sa.Integer()), sa.Column("sync_rate", sa.Float()),
+    sa.Column("mismatches", sa.Integer()),
+)
 
 # Row order read_table gives each view.
 VIEW_ORDER: Final[dict[str, list[str]]] = {
@@ -84,5 +97,6 @@ VIEW_ORDER: Final[dict[str, list[str]]] = {
     V_OVERDUE_BY_FIELD_PROCEDURE.name: ["side", "level", "unit_code", "field", "procedure_name"],
     V_OPEN_MISMATCH_AGE.name: ["mismatch_id"],
     V_OPEN_MISMATCHES_BY_AGE.name: ["mismatch_type", "band_order"],
+    V_BREAKDOWN_INDICATORS.name: ["row_no"],
 }
 VIEWS: Final[dict[str, sa.Table]] = dict(view_metadata.tables)

@@ -52,7 +52,8 @@ def test_outputs_are_written_with_the_contract_columns(
     small: tuple[GeneratedScenario, RunOutcome, Path],
 ) -> None:
     _, outcome, out = small
-    for name in ("summary.csv", "mismatches.csv", "matches.csv", "report.html", "report.xlsx"):
+    names = ("summary.csv", "breakdown.csv", "mismatches.csv", "matches.csv", "report.html", "report.xlsx")
+    for name in names:
         assert (out / name).stat().st_size > 0, name
     summary = pd.read_csv(out / "summary.csv", encoding="utf-8-sig")
     assert list(summary.columns) == c.SUMMARY_COLUMNS
@@ -60,6 +61,19 @@ def test_outputs_are_written_with_the_contract_columns(
     assert list(pd.read_csv(out / "matches.csv", encoding="utf-8-sig").columns) == c.MATCH_COLUMNS
     summary[c.UNIT_CODE] = summary[c.UNIT_CODE].astype(str)
     pd.testing.assert_frame_equal(_figures(summary), _figures(outcome.summary))
+    # the breakdown's office rows repeat the summary's figures; every link says which fields agreed
+    breakdown = pd.read_csv(out / "breakdown.csv", encoding="utf-8-sig", dtype={c.UNIT_CODE: str})
+    assert list(breakdown.columns) == c.BREAKDOWN_COLUMNS
+    offices = breakdown[(breakdown[c.DIMENSION] == "office") & (breakdown[c.UNIT_CODE] != c.ALL_UNITS)]
+    per_office = summary[summary[c.UNIT_CODE] != c.ALL_UNITS]
+    pd.testing.assert_frame_equal(_figures(offices), _figures(per_office))
+    months = breakdown[(breakdown[c.DIMENSION] == "month") & (breakdown[c.UNIT_CODE] == c.ALL_UNITS)]
+    levels = summary[summary[c.UNIT_CODE] == c.ALL_UNITS].set_index(c.LEVEL)
+    by_level = months.groupby(c.LEVEL)[c.PAPER_RECEIVED].sum()
+    assert by_level.to_dict() == levels[c.PAPER_RECEIVED].to_dict()
+    matches = pd.read_csv(out / "matches.csv", encoding="utf-8-sig", dtype=str, keep_default_na=False)
+    agreed = matches[c.AGREED]
+    assert agreed.str.match(r"^[a-z]+(\+[a-z]+)*$").all() and agreed.str.contains("code").any()
 
 
 def test_every_injected_finding_is_found_and_nothing_else(

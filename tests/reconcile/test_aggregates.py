@@ -53,6 +53,50 @@ def test_summary_rows_and_rates() -> None:
     assert ward_total[c.PERIOD_END] == dt.date(2019, 6, 28)
 
 
+def _summary_rows() -> tuple[pd.DataFrame, pd.DataFrame]:
+    paper = f.paper(
+        {**CITY, c.RECEIVED_AT: "02/01/2019", c.STATED_TIMELINESS: c.ON_TIME},
+        {**CITY, c.RECEIVED_AT: "02/01/2019", c.STATED_TIMELINESS: c.LATE},
+        {**CITY, c.RECEIVED_AT: "03/01/2019", c.STATED_TIMELINESS: c.EARLY},
+        {**CITY, c.RECEIVED_AT: "04/01/2019"},
+        {c.RECEIVED_AT: "02/01/2019", c.STATED_TIMELINESS: c.ON_TIME},  # ward
+    )
+    electronic = f.electronic(
+        {**CITY, c.RECEIVED_AT: "02/01/2019", c.DUE_DATE: "10/01/2019", c.STATUS: "processing"},
+        {**CITY, c.RECEIVED_AT: "27/06/2019", c.DUE_DATE: "01/07/2019", c.STATUS: "processing"},
+        {**CITY, c.RECEIVED_AT: "02/01/2019", c.STATED_TIMELINESS: c.LATE, c.RETURNED_DATE: "20/01/2019"},
+    )
+    return paper, electronic
+
+
+def test_breakdown_differences_and_rates_as_the_summary_defines_them() -> None:
+    paper, electronic = _summary_rows()
+    b = breakdown(paper, electronic, PERIOD)
+    assert list(b.columns) == c.BREAKDOWN_COLUMNS
+    # the office dimension is the summary again: same counts, differences and rates per row
+    offices = b[b[c.DIMENSION] == "office"].set_index([c.LEVEL, c.UNIT_CODE])
+    s = summarise(paper, electronic, PERIOD).set_index([c.LEVEL, c.UNIT_CODE])
+    shared = c.SUMMARY_COLUMNS[5:]
+    pd.testing.assert_frame_equal(
+        offices.loc[s.index, shared].reset_index(drop=True),
+        s[shared].reset_index(drop=True),
+        check_dtype=False,
+    )
+    months = b[(b[c.DIMENSION] == "month") & (b[c.UNIT_CODE] == c.ALL_UNITS) & (b[c.LEVEL] == c.LEVEL_CITY)]
+    jan, jun = (months.set_index(c.DIMENSION_VALUE).loc[m] for m in ("2019-01", "2019-06"))
+    # January: 4 paper rows (one late), 2 records (one open past due, one returned late)
+    assert [jan[k] for k in c.BREAKDOWN_COUNTS[:6]] == [4, 2, 1, 2, -2, 1]
+    assert jan[c.PAPER_ON_TIME_RATE] == pytest.approx(0.75)
+    assert jan[c.ELECTRONIC_ON_TIME_RATE] == pytest.approx(0.0)
+    assert jan[c.SYNC_RATE] == pytest.approx(0.0)  # nothing linked
+    # June: one record, no paper: the paper rate and the sync rate are undefined, not 0 or 1
+    assert [jun[k] for k in c.BREAKDOWN_COUNTS[:6]] == [0, 1, 0, 0, 1, 0]
+    assert np.isnan(jun[c.PAPER_ON_TIME_RATE]) and np.isnan(jun[c.SYNC_RATE])
+    assert jun[c.ELECTRONIC_ON_TIME_RATE] == pytest.approx(1.0)
+    rates = b[c.BREAKDOWN_RATES].to_numpy()
+    assert ((rates[~np.isnan(rates)] >= 0) & (rates[~np.isnan(rates)] <= 1)).all()
+
+
 def test_tay_ninh_rate_formula() -> None:
     rows = [{**CITY, c.RECEIVED_AT: "02/01/2019", c.STATED_TIMELINESS: c.ON_TIME}] * 9144
     for i in range(25):
@@ -154,14 +198,21 @@ def _breakdown_by_group_by(
             counts = counts.rename(columns={dimension: c.DIMENSION_VALUE})
             counts[c.DIMENSION] = dimension
             frames.append(counts)
-    out = pd.concat(frames, ignore_index=True).reindex(
-        columns=[*c.BREAKDOWN_COLUMNS, PAPER_MATCHED, *c.MISMATCH_TYPES]
-    )
-    numbers = [*c.BREAKDOWN_COLUMNS[4:], PAPER_MATCHED, *c.MISMATCH_TYPES]
+    numbers = [c.PAPER_RECEIVED, c.ELECTRONIC_RECEIVED, c.PAPER_OVERDUE, c.ELECTRONIC_OVERDUE,
+               PAPER_MATCHED, *c.MISMATCH_TYPES]
+    out = pd.concat(frames, ignore_index=True).reindex(columns=[*c.BREAKDOWN_COLUMNS[:4], *numbers])
     out[numbers] = out[numbers].fillna(0).astype("int64")
-    n = out[c.PAPER_RECEIVED].astype("float64")
-    out[c.SYNC_RATE] = np.where(n > 0, out[PAPER_MATCHED] / n.where(n > 0, 1.0), np.nan)
-    out = out[[*c.BREAKDOWN_COLUMNS, PAPER_MATCHED, c.SYNC_RATE, *c.MISMATCH_TYPES]]
+    out[c.RECEIVED_DIFFERENCE] = out[c.ELECTRONIC_RECEIVED] - out[c.PAPER_RECEIVED]
+    out[c.OVERDUE_DIFFERENCE] = out[c.ELECTRONIC_OVERDUE] - out[c.PAPER_OVERDUE]
+
+    def share(part: pd.Series, whole: pd.Series) -> pd.Series:
+        return (part / whole.where(whole > 0)).astype("float64")  # NaN without rows on that side
+
+    p_n, e_n = out[c.PAPER_RECEIVED], out[c.ELECTRONIC_RECEIVED]
+    out[c.PAPER_ON_TIME_RATE] = share(p_n - out[c.PAPER_OVERDUE], p_n)
+    out[c.ELECTRONIC_ON_TIME_RATE] = share(e_n - out[c.ELECTRONIC_OVERDUE], e_n)
+    out[c.SYNC_RATE] = share(out[PAPER_MATCHED], p_n)
+    out = out[c.BREAKDOWN_COLUMNS]
     return out.sort_values([c.DIMENSION, c.LEVEL, c.UNIT_CODE, c.DIMENSION_VALUE], ignore_index=True)
 
 

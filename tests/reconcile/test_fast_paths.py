@@ -208,7 +208,7 @@ def test_sorted_unique_is_np_unique(values: list[int]) -> None:
 @given(st.lists(st.lists(st.sampled_from([-2.0, 0.0, 0.5, 6.0]), min_size=7, max_size=7), max_size=20))
 def test_agreed_fields_name_every_field_with_positive_points(rows: list[list[float]]) -> None:
     points = pd.DataFrame(rows, columns=[f"{name}_points" for name in FIELDS], dtype="float64")
-    want = [",".join(name for name, v in zip(FIELDS, row, strict=True) if v > 0) for row in rows]
+    want = ["+".join(name for name, v in zip(FIELDS, row, strict=True) if v > 0) for row in rows]
     got = agreed_fields(points)
     assert got.dtype == "string" and got.tolist() == want
 

@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 
 from doisoat import schema as c
 from doisoat.reconcile.engine import reconcile
+from doisoat.reconcile.evidence import agreed_text
 from doisoat.reconcile.result import Period, ReconcileResult
 from tests import factories as f
 from tests.reconcile.linkage_scenario import Linkage, generate_linkage, quality
@@ -29,10 +30,15 @@ def result(scenario: Linkage) -> ReconcileResult:
 def test_links_are_one_to_one_and_explained(result: ReconcileResult) -> None:
     m = result.matches
     assert m[c.PAPER_REF].is_unique and m[c.ELECTRONIC_REF].is_unique
-    assert list(m.columns[:4]) == c.MATCH_COLUMNS
+    assert list(m.columns[:4]) == c.MATCH_COLUMNS[:4]
     assert {"fuzzy", "exact_code"} <= set(m[c.METHOD])
     fuzzy = m[m[c.METHOD] == "fuzzy"]
-    assert (fuzzy["points"] >= 6).all() and fuzzy["agreed"].str.contains("applicant").mean() > 0.95
+    # the explanation is one byte per link in memory, text in the outputs
+    assert m[c.AGREED].dtype == "uint8"
+    agreed = agreed_text(fuzzy[c.AGREED])
+    assert (fuzzy["points"] >= 6).all() and agreed.str.contains("applicant").mean() > 0.95
+    exact = agreed_text(m.loc[m[c.METHOD] == "exact_code", c.AGREED])
+    assert exact.str.startswith("code").all()
 
 
 def test_quality_on_the_generated_scenario(scenario: Linkage, result: ReconcileResult) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -88,6 +89,12 @@ def mismatch_frame() -> pd.DataFrame:
     return frame[schema.MISMATCH_COLUMNS]
 
 
+# the engine's bitmask of the agreeing fields (evidence.FIELDS: code=1, applicant=2, procedure=4,
+# date=8, due=16, time=32, quantity=64)
+AGREED_EXACT = 1 | 2 | 4 | 8  # "code+applicant+procedure+date"
+AGREED_FUZZY = 2 | 8 | 32  # "applicant+date+time"
+
+
 def match_frame() -> pd.DataFrame:
     frame = pd.DataFrame(
         {
@@ -95,6 +102,7 @@ def match_frame() -> pd.DataFrame:
             schema.ELECTRONIC_REF: [ELECTRONIC_REF_1, "motcua_p1.csv#30"],
             schema.METHOD: ["exact_code", "fuzzy"],
             schema.SCORE: [1.0, 0.875],
+            schema.AGREED: np.array([AGREED_EXACT, AGREED_FUZZY], dtype="uint8"),
             schema.UNIT_CODE: ["TP", "P1"],
             schema.DOSSIER_CODE: ["000.17.22.H56-190102-0001", "000.17.22.H56-190103-0002"],
         }
@@ -102,16 +110,46 @@ def match_frame() -> pd.DataFrame:
     return frame
 
 
+def breakdown_row(
+    dimension: str, value: str | None, level: str, unit: str, paper: int, electronic: int,
+    paper_overdue: int, electronic_overdue: int, matched: int = 0, **per_type: int,
+) -> dict[str, object]:
+    """One breakdown row with its differences and rates worked out as the engine defines them."""
+    return {
+        schema.DIMENSION: dimension, schema.DIMENSION_VALUE: value, schema.LEVEL: level,
+        schema.UNIT_CODE: unit, schema.PAPER_RECEIVED: paper, schema.ELECTRONIC_RECEIVED: electronic,
+        schema.PAPER_OVERDUE: paper_overdue, schema.ELECTRONIC_OVERDUE: electronic_overdue,
+        schema.RECEIVED_DIFFERENCE: electronic - paper,
+        schema.OVERDUE_DIFFERENCE: electronic_overdue - paper_overdue,
+        schema.PAPER_ON_TIME_RATE: (paper - paper_overdue) / paper if paper else float("nan"),
+        schema.ELECTRONIC_ON_TIME_RATE: (
+            (electronic - electronic_overdue) / electronic if electronic else float("nan")
+        ),
+        schema.PAPER_MATCHED: matched,
+        schema.SYNC_RATE: matched / paper if paper else float("nan"),
+        **{t: per_type.get(t, 0) for t in schema.MISMATCH_TYPES},
+    }
+
+
 def breakdown_frame() -> pd.DataFrame:
+    """Fields and months of each level (totals, unit '*') and of its offices, and a channel."""
+    city, ward, total = schema.LEVEL_CITY, schema.LEVEL_WARD, schema.ALL_UNITS
+    tnmt, xd, tp = "Tài nguyên và Môi trường", "Xây dựng", "Tư pháp"
     rows = [
-        ("field", "Tài nguyên và Môi trường", schema.LEVEL_CITY, "TP", 3000, 900, 10, 600),
-        ("field", "Xây dựng", schema.LEVEL_CITY, "TP", 2000, 800, 10, 300),
-        ("field", "Tư pháp", schema.LEVEL_WARD, "P1", 15000, 14000, 0, 193),
-        ("channel", "zalo", schema.LEVEL_CITY, "TP", 0, 316, 0, 0),
+        breakdown_row("field", tnmt, city, "TP", 3000, 900, 10, 600, 880, missing_electronic=2120),
+        breakdown_row("field", xd, city, "TP", 2000, 800, 10, 300, 790, missing_electronic=1210),
+        breakdown_row("field", tnmt, city, total, 3000, 900, 10, 600, 880, missing_electronic=2120),
+        breakdown_row("field", xd, city, total, 2000, 800, 10, 300, 790, missing_electronic=1210),
+        breakdown_row("field", tp, ward, "P1", 15000, 14000, 0, 193, 13990, missing_electronic=1010),
+        breakdown_row("field", tp, ward, total, 15000, 14000, 0, 193, 13990, missing_electronic=1010),
+        breakdown_row("field", None, ward, total, 0, 7, 0, 0, 0, missing_paper=7),
+        breakdown_row("month", "2019-01", city, total, 2600, 900, 5, 450, 880, date_mismatch=3),
+        breakdown_row("month", "2019-02", city, total, 2400, 800, 15, 450, 790),
+        breakdown_row("month", "2019-01", city, "TP", 2600, 900, 5, 450, 880, date_mismatch=3),
+        breakdown_row("month", "2019-01", ward, total, 15000, 14007, 0, 193, 13990),
+        breakdown_row("channel", "zalo", city, "TP", 0, 316, 0, 0),
     ]
     return pd.DataFrame(rows, columns=schema.BREAKDOWN_COLUMNS)
-
-
 def quarantine_frame() -> pd.DataFrame:
     rows = [
         ("paper", "so_p1.xlsx!Sheet1!40", "so_p1.xlsx", "ab" * 32, "Sheet1", 40, "P1", None,

@@ -7,9 +7,14 @@ import pandas as pd
 import pytest
 
 from doisoat import schema
-from doisoat.reports.csv_outputs import write_matches_csv, write_mismatches_csv, write_summary_csv
+from doisoat.reports.csv_outputs import (
+    write_breakdown_csv,
+    write_matches_csv,
+    write_mismatches_csv,
+    write_summary_csv,
+)
 
-from .conftest import MASKED_PHONE, PHONE, match_frame, mismatch_frame, summary_frame
+from .conftest import MASKED_PHONE, PHONE, breakdown_frame, match_frame, mismatch_frame, summary_frame
 
 
 def _rows(path: Path) -> list[list[str]]:
@@ -75,9 +80,32 @@ def test_matches_csv_keeps_only_the_contract_columns(tmp_path: Path) -> None:
     rows = _rows(write_matches_csv(match_frame(), tmp_path / "matches.csv"))
     assert rows == [
         schema.MATCH_COLUMNS,
-        ["so_tp_2019.xlsx!Quý 1!12", "motcua_tp.csv#57", "exact_code", "1.0"],
-        ["so_p1.xlsx!Sheet1!20", "motcua_p1.csv#30", "fuzzy", "0.875"],
+        [
+            "so_tp_2019.xlsx!Quý 1!12", "motcua_tp.csv#57", "exact_code", "1.0",
+            "code+applicant+procedure+date",
+        ],
+        ["so_p1.xlsx!Sheet1!20", "motcua_p1.csv#30", "fuzzy", "0.875", "applicant+date+time"],
     ]
+
+
+def test_breakdown_csv_has_the_contract_columns_integer_counts_and_six_decimal_rates(tmp_path: Path) -> None:
+    rows = _rows(write_breakdown_csv(breakdown_frame(), tmp_path / "breakdown.csv"))
+    assert rows[0] == schema.BREAKDOWN_COLUMNS
+    assert len(rows) == 1 + len(breakdown_frame())
+    by_key = {(row[0], row[1], row[3]): dict(zip(rows[0], row, strict=True)) for row in rows[1:]}
+    tnmt = by_key[("field", "Tài nguyên và Môi trường", schema.ALL_UNITS)]
+    assert {k: tnmt[k] for k in schema.BREAKDOWN_COLUMNS[4:14]} == {
+        schema.PAPER_RECEIVED: "3000", schema.ELECTRONIC_RECEIVED: "900", schema.PAPER_OVERDUE: "10",
+        schema.ELECTRONIC_OVERDUE: "600", schema.RECEIVED_DIFFERENCE: "-2100",
+        schema.OVERDUE_DIFFERENCE: "590", schema.PAPER_ON_TIME_RATE: "0.996667",
+        schema.ELECTRONIC_ON_TIME_RATE: "0.333333", schema.PAPER_MATCHED: "880",
+        schema.SYNC_RATE: "0.293333",
+    }
+    assert tnmt[schema.MISSING_ELECTRONIC] == "2120" and tnmt[schema.MISSING_PAPER] == "0"
+    # a value group with no paper row: no paper rate and no sync rate (empty), not 0
+    unknown = by_key[("field", "", schema.ALL_UNITS)]
+    assert unknown[schema.PAPER_ON_TIME_RATE] == "" and unknown[schema.SYNC_RATE] == ""
+    assert unknown[schema.ELECTRONIC_ON_TIME_RATE] == "1.000000"
 
 
 def test_empty_frames_still_get_their_headers(tmp_path: Path) -> None:

@@ -132,3 +132,44 @@ def test_no_mismatches_renders_a_calm_page(quarantine: pd.DataFrame, files: pd.D
     parse(page)
     assert "Không phát hiện sai lệch." in page
     assert '<td>Tổng cộng</td><td class="num">0</td>' in page
+
+
+def test_per_field_table_shows_level_totals_then_fields_with_vi_vn_rates(page: str) -> None:
+    section = page[page.index('<h3 id="theo-linh-vuc">Theo lĩnh vực</h3>'):page.index('<h3 id="theo-thang">')]
+    parse(section)
+    for header in labels.BREAKDOWN_TABLE_HEADERS.values():
+        assert f">{header}</th>" in section
+    # city: Tài nguyên và Môi trường 3.000 / 900 (880 found: 29,33%), overdue 10 / 600, on time
+    # 99,67% / 33,33%, 2.120 findings; Xây dựng 2.000 / 800; the level row sums both
+    tnmt = (
+        '<tr class="office"><td>Tài nguyên và Môi trường</td><td class="num">3.000</td>'
+        '<td class="num">900</td><td class="num">29,33%</td><td class="num">10</td>'
+        '<td class="num">600</td><td class="num">99,67%</td><td class="num">33,33%</td>'
+        '<td class="num">2.120</td></tr>'
+    )
+    assert tnmt in section
+    city = (
+        '<tr class="level"><td>Cấp thành phố</td><td class="num">5.000</td><td class="num">1.700</td>'
+        '<td class="num">33,40%</td><td class="num">20</td><td class="num">900</td>'
+        '<td class="num">99,60%</td><td class="num">47,06%</td><td class="num">3.330</td></tr>'
+    )
+    assert city in section
+    # the office rows are not counted again: only the level totals (unit '*') are shown
+    assert section.count("Tài nguyên và Môi trường") == 1
+    order = [section.index(t) for t in ("Cấp thành phố", "Tài nguyên và Môi trường", "Xây dựng",
+                                        "Cấp xã, phường", "Tư pháp", "(không rõ lĩnh vực)")]
+    assert order == sorted(order)
+    # a field with no paper dossier: no sync rate and no paper on-time rate (empty, not 0%)
+    unknown = section[section.index("(không rõ lĩnh vực)"):]
+    unknown = unknown[: unknown.index("</tr>")]
+    assert unknown.count('<td class="num"></td>') == 2 and ">7<" in unknown
+
+
+def test_per_month_table_in_calendar_order(page: str) -> None:
+    section = page[page.index('<h3 id="theo-thang">Theo tháng</h3>'):]
+    section = section[: section.index("</table>")]
+    assert section.index("01/2019") < section.index("02/2019")
+    jan = section[section.index("<td>01/2019</td>"):]
+    jan = jan[: jan.index("</tr>")]
+    assert '<td class="num">2.600</td><td class="num">900</td><td class="num">33,85%</td>' in jan
+    assert "Cấp xã, phường" in section and "zalo" not in section.lower()

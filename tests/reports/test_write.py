@@ -12,7 +12,7 @@ from doisoat.reconcile.result import ReconcileResult
 from doisoat.reports import ReportPaths, write_reports
 from doisoat.reports.html_mismatches import MAX_ROWS_PER_TYPE
 from doisoat.reports.write import data_docs_href
-from doisoat.reports.xlsx_report import MISMATCH_SHEET
+from doisoat.reports.xlsx_report import MISMATCH_SHEET, SHEETS
 
 from .conftest import PERIOD, RUN, make_result, mismatch_frame
 from .html_check import parse
@@ -28,12 +28,16 @@ def test_write_reports_writes_every_output_into_a_new_directory(
     paths = write_reports(result, quarantine, files, RUN, out, data_docs=docs)
     assert paths == ReportPaths(
         summary_csv=out / "summary.csv",
+        breakdown_csv=out / "breakdown.csv",
         mismatches_csv=out / "mismatches.csv",
         matches_csv=out / "matches.csv",
         html=out / "report.html",
         xlsx=out / "report.xlsx",
     )
-    for path in (paths.summary_csv, paths.mismatches_csv, paths.matches_csv, paths.html, paths.xlsx):
+    for path in (
+        paths.summary_csv, paths.breakdown_csv, paths.mismatches_csv, paths.matches_csv,
+        paths.html, paths.xlsx,
+    ):
         assert path.stat().st_size > 0
     page = paths.html.read_text(encoding="utf-8")
     parse(page)
@@ -84,7 +88,9 @@ def test_an_empty_period_still_gets_every_output(tmp_path: Path) -> None:
     )
     paths = write_reports(result, pd.DataFrame(), pd.DataFrame(), RUN, tmp_path)
     assert paths.summary_csv.read_text(encoding="utf-8-sig") == ",".join(schema.SUMMARY_COLUMNS) + "\n"
+    assert paths.breakdown_csv.read_text(encoding="utf-8-sig") == ",".join(schema.BREAKDOWN_COLUMNS) + "\n"
+    assert paths.matches_csv.read_text(encoding="utf-8-sig") == ",".join(schema.MATCH_COLUMNS) + "\n"
     page = paths.html.read_text(encoding="utf-8")
     parse(page)
     assert "Không có dữ liệu" in page and "Không phát hiện sai lệch." in page
-    assert len(openpyxl.load_workbook(paths.xlsx).sheetnames) == 5
+    assert openpyxl.load_workbook(paths.xlsx).sheetnames == list(SHEETS)

@@ -5,11 +5,13 @@ from pathlib import Path
 
 import openpyxl
 import pandas as pd
+import pytest
 
 from doisoat import schema
 from doisoat.reconcile.result import ReconcileResult
 from doisoat.reports import labels
 from doisoat.reports.xlsx_report import (
+    BREAKDOWN_SHEET,
     FILES_SHEET,
     MATCH_SHEET,
     MISMATCH_SHEET,
@@ -33,6 +35,7 @@ def test_workbook_has_every_sheet_with_vietnamese_headers_and_row_counts(
     assert book.sheetnames == list(SHEETS)
     expected = {
         SUMMARY_SHEET: (list(labels.SUMMARY_HEADERS.values()), len(result.summary)),
+        BREAKDOWN_SHEET: (list(labels.BREAKDOWN_HEADERS.values()), len(result.breakdown)),
         MISMATCH_SHEET: (list(labels.MISMATCH_HEADERS.values()), len(result.mismatches)),
         MATCH_SHEET: (list(labels.MATCH_HEADERS.values()), len(result.matches)),
         QUARANTINE_SHEET: (list(labels.QUARANTINE_HEADERS.values()), len(quarantine)),
@@ -94,8 +97,10 @@ def test_match_quarantine_and_files_sheets_show_labels_and_numbers(
     tmp_path: Path, result: ReconcileResult, quarantine: pd.DataFrame, files: pd.DataFrame
 ) -> None:
     book = openpyxl.load_workbook(write_xlsx(tmp_path / "r.xlsx", result, quarantine, files))
+    assert _values(book[MATCH_SHEET])[1][-1] == "mã hồ sơ + người nộp + thủ tục + ngày nhận"
     assert _values(book[MATCH_SHEET])[2] == [
         "P1", "000.17.22.H56-190103-0002", "so_p1.xlsx!Sheet1!20", "motcua_p1.csv#30", "Gần đúng", 0.875,
+        "người nộp + ngày nhận + giờ nhận",
     ]
     quarantined = _values(book[QUARANTINE_SHEET])[1]
     assert quarantined[:5] == ["Sổ giấy", "so_p1.xlsx!Sheet1!40", "so_p1.xlsx", "Sheet1", 40]
@@ -113,3 +118,33 @@ def test_empty_inputs_still_write_every_sheet(tmp_path: Path) -> None:
     book = openpyxl.load_workbook(write_xlsx(tmp_path / "r.xlsx", result, quarantine, files))
     assert book.sheetnames == list(SHEETS)
     assert _values(book[MISMATCH_SHEET]) == [list(labels.MISMATCH_HEADERS.values())]
+
+
+def test_breakdown_sheet_translates_dimensions_and_keeps_numbers_with_formats(
+    tmp_path: Path, result: ReconcileResult, quarantine: pd.DataFrame, files: pd.DataFrame
+) -> None:
+    book = openpyxl.load_workbook(write_xlsx(tmp_path / "r.xlsx", result, quarantine, files))
+    sheet = book[BREAKDOWN_SHEET]
+    headers = [cell.value for cell in sheet[1]]
+    assert len(set(headers)) == len(headers)  # unique, so a filter can name them
+    column = {name: headers.index(header) for name, header in labels.BREAKDOWN_HEADERS.items()}
+    rows = list(sheet.iter_rows(min_row=2))
+    # the breakdown's own order: the city's TN&MT total row is the third row of the fixture
+    total = rows[2]
+    assert [total[column[k]].value for k in (schema.DIMENSION, schema.DIMENSION_VALUE, schema.LEVEL,
+                                             schema.UNIT_CODE, labels.UNIT_DISPLAY_NAME)] == [
+        "Lĩnh vực", "Tài nguyên và Môi trường", "Cấp thành phố", "*", "Toàn cấp thành phố",
+    ]
+    assert total[column[schema.PAPER_RECEIVED]].value == 3000
+    assert total[column[schema.PAPER_RECEIVED]].number_format == "#,##0"
+    assert total[column[schema.RECEIVED_DIFFERENCE]].value == -2100
+    assert total[column[schema.RECEIVED_DIFFERENCE]].number_format == "+#,##0;-#,##0;0"
+    assert total[column[schema.SYNC_RATE]].value == pytest.approx(880 / 3000)
+    assert total[column[schema.SYNC_RATE]].number_format == "0.00%"
+    assert total[column[schema.MISSING_ELECTRONIC]].value == 2120
+    assert rows[0][column[labels.UNIT_DISPLAY_NAME]].value == "Thành phố Tây Ninh"
+    values = [(r[column[schema.DIMENSION]].value, r[column[schema.DIMENSION_VALUE]].value) for r in rows]
+    assert ("Tháng", "01/2019") in values and ("Kênh tiếp nhận", "Zalo") in values
+    assert ("Lĩnh vực", "(không rõ lĩnh vực)") in values
+    unknown = rows[values.index(("Lĩnh vực", "(không rõ lĩnh vực)"))]
+    assert unknown[column[schema.SYNC_RATE]].value is None  # undefined without paper, not 0

@@ -18,8 +18,10 @@ from sqlalchemy.engine import make_url
 
 from doisoat import pipeline, warehouse
 from doisoat import schema as c
+from doisoat.reconcile.aggregates import DIMENSIONS, breakdown
+from doisoat.reconcile.result import Period
 from doisoat.sources import ReadResult
-from doisoat.validators.checkpoint import CheckpointOutcome, run_checkpoint
+from doisoat.validators.checkpoint import BREAKDOWN_DIMENSIONS, CheckpointOutcome, run_checkpoint
 from tests import factories as f
 
 POSTGRES_URL_ENV = "DOISOAT_TEST_POSTGRES_URL"
@@ -101,7 +103,8 @@ def _load(url: str) -> tuple[str, dict[str, int]]:
     warehouse.load_run(
         url, run, offices=inputs.offices, files=pipeline.file_counts(inputs, checked), paper=p, electronic=e,
         quarantine=checked.quarantine, matches=matches, mismatches=mismatches, summary=summary,
-        breakdown=pd.DataFrame(columns=c.BREAKDOWN_COLUMNS), counts=counts,
+        breakdown=breakdown(p, e, Period(run.period_start, run.period_end), matches, mismatches),
+        counts=counts,
     )
     return run.run_id, counts
 
@@ -117,6 +120,9 @@ def _break(url: str) -> None:
                 "UPDATE paper_record SET received_at = '2031-01-02 08:00:00' WHERE source_row = 10",
                 "DELETE FROM match WHERE paper_ref IN (SELECT ref FROM paper_record WHERE source_row = 11)",
                 "DELETE FROM paper_record WHERE source_row = 11",
+                # a sync rate above 1 and a difference that is not electronic − paper, in one row each
+                "UPDATE breakdown SET sync_rate = 1.25 WHERE dimension = 'month'",
+                "UPDATE breakdown SET received_difference = 7 WHERE dimension = 'office' AND unit_code = '*'",
             ):
                 conn.execute(sa.text(statement))
     finally:
@@ -141,7 +147,13 @@ EXPECTED_FAILURES = [
     "paper_record: no receipt in the future (after 01/07/2019) (1 rows break it)",
     "electronic_record: every unit_code is an office of the office dimension (1 rows break it)",
     "period_summary: paper on-time rate within 0–1 (2 rows break it, e.g. 1.5)",
+    "breakdown: sync rate within 0–1 (2 rows break it, e.g. 1.25)",
+    "breakdown: differences are electronic − paper (1 rows break it)",
 ]
+
+
+def test_the_breakdown_dimensions_are_the_engines() -> None:
+    assert BREAKDOWN_DIMENSIONS == DIMENSIONS
 
 
 def test_a_sound_load_meets_every_expectation_and_writes_data_docs(

@@ -166,9 +166,11 @@ class Delivery:
             schema.ELECTRONIC_REF: electronic_rows[schema.REF].iloc[:n].to_numpy(),
             schema.METHOD: "exact_code",
             schema.SCORE: np.linspace(1.0, 0.85, n) if n else [],
+            schema.AGREED: np.full(n, 1 | 2 | 4 | 8, dtype="uint8"),  # code+applicant+procedure+date
             schema.UNIT_CODE: paper_rows[schema.UNIT_CODE].iloc[:n].to_numpy(),
             schema.DOSSIER_CODE: paper_rows[schema.DOSSIER_CODE].iloc[:n].to_numpy(),
         })
+        findings = mismatches(self.mismatch_ids, self.run_tag)
         return {
             "offices": offices(),
             "files": self.files(),
@@ -176,9 +178,9 @@ class Delivery:
             "electronic": electronic_rows,
             "quarantine": quarantine,
             "matches": matches,
-            "mismatches": mismatches(self.mismatch_ids, self.run_tag),
+            "mismatches": findings,
             "summary": self.summary(paper_rows, electronic_rows),
-            "breakdown": self.breakdown(electronic_rows),
+            "breakdown": self.breakdown(paper_rows, electronic_rows, matches, findings),
             "counts": self.counts(),
         }
 
@@ -222,15 +224,14 @@ class Delivery:
         return pd.DataFrame(rows)[schema.SUMMARY_COLUMNS]
 
     @staticmethod
-    def breakdown(electronic_rows: pd.DataFrame) -> pd.DataFrame:
-        counts = electronic_rows.groupby([schema.CHANNEL, schema.UNIT_CODE, schema.LEVEL]).size()
-        frame = counts.rename(schema.ELECTRONIC_RECEIVED).reset_index()
-        frame = frame.rename(columns={schema.CHANNEL: schema.DIMENSION_VALUE})
-        frame[schema.DIMENSION] = "channel"
-        frame[schema.PAPER_RECEIVED] = pd.array([pd.NA] * len(frame), dtype="Int64")
-        frame[schema.PAPER_OVERDUE] = pd.array([pd.NA] * len(frame), dtype="Int64")
-        frame[schema.ELECTRONIC_OVERDUE] = 0
-        return frame[schema.BREAKDOWN_COLUMNS]
+    def breakdown(
+        paper_rows: pd.DataFrame, electronic_rows: pd.DataFrame, matches: pd.DataFrame, findings: pd.DataFrame
+    ) -> pd.DataFrame:
+        """The engine's breakdown of these rows, links and findings (schema.BREAKDOWN_COLUMNS)."""
+        from doisoat.reconcile.aggregates import breakdown
+        from doisoat.reconcile.result import Period
+
+        return breakdown(paper_rows, electronic_rows, Period(*PERIOD), matches, findings)
 
 
 def base_delivery(**changes: Any) -> Delivery:

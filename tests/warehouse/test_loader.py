@@ -47,7 +47,12 @@ def test_round_trip_keeps_values_and_types(migrated_url: str) -> None:
     assert sorted(quarantine[schema.SIDE]) == ["electronic", "paper"]
     assert read_table(migrated_url, "office")[schema.OFFICE_CODE].tolist() == [CITY, WARD]
     breakdown = read_table(migrated_url, "breakdown")
-    assert breakdown[schema.PAPER_RECEIVED].isna().all()
+    sent = delivery.frames()["breakdown"]
+    assert breakdown["row_no"].tolist() == list(range(len(sent)))
+    pd.testing.assert_frame_equal(breakdown[schema.BREAKDOWN_COLUMNS], sent, check_dtype=False)
+    assert {"field", "month", "channel"} <= set(breakdown[schema.DIMENSION])
+    matches = read_table(migrated_url, "match")
+    assert set(matches[schema.AGREED]) == {"code+applicant+procedure+date"}  # the bitmask as text
 
 
 def test_run_row_records_counts_and_status(migrated_url: str) -> None:

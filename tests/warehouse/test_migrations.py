@@ -11,10 +11,12 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 
 from doisoat import reference, schema
-from doisoat.warehouse import FILE_COLUMNS, bulk, finish_run, migrate, read_table, start_run
+from doisoat.reconcile.evidence import agreed_text
+from doisoat.warehouse import bulk, finish_run, migrate, read_table, start_run
 from doisoat.warehouse.engine import open_engine
 from doisoat.warehouse.migrate import alembic_config
 from doisoat.warehouse.models import KEY_TEXT, TABLES, Base
+from doisoat.warehouse.read import _typed
 from doisoat.warehouse.views import VIEWS
 
 from .synthetic import DIMENSION_TABLES, base_delivery, load, run_record
@@ -107,29 +109,64 @@ _OLD_INPUT_FILE_COLUMNS = ["run_id", "row_no", "side", "file", "sha256", "sheet"
                            "reason", "load_action"]
 
 
-def _load_at_0001(url: str) -> None:
-    """A run loaded into a revision-0001 warehouse, written with the 0001 table shapes."""
+def _stored_columns(url: str, table: str) -> set[str]:
+    with open_engine(url) as engine, engine.connect() as conn:
+        return {c["name"] for c in sa.inspect(conn).get_columns(table)}
+
+
+def _load_as_stored(url: str) -> None:
+    """A run loaded into a warehouse at an older revision, each frame cut to the columns its table
+    has there (e.g. no per-file loaded / quarantined counts at 0001, no link explanation or
+    breakdown indicators before 0004); the dimensions are left as the revisions seeded them."""
     delivery = base_delivery(mismatch_ids=["m1", "m2", "m3"])
     frames = delivery.frames()
     run = run_record("r1")
     start_run(url, run)
-    files = frames["files"][FILE_COLUMNS]  # the 0001 shape: no per-file loaded / quarantined counts
-    files = files.assign(run_id="r1", row_no=range(len(files)), load_action="new")
+    files = frames["files"].assign(run_id="r1", row_no=range(len(frames["files"])), load_action="new")
+    matches = frames["matches"].assign(run_id="r1")
+    matches[schema.AGREED] = agreed_text(matches[schema.AGREED]).astype("str")
     rows = {
         "office": frames["offices"],
         "input_file": files,
         "paper_record": frames["paper"].assign(loaded_run_id="r1"),
         "electronic_record": frames["electronic"].assign(loaded_run_id="r1"),
         "quarantine": frames["quarantine"].assign(run_id="r1"),
-        "match": frames["matches"].assign(run_id="r1"),
+        "match": matches,
         "mismatch": frames["mismatches"].assign(first_seen_run="r1", last_seen_run="r1", status="open"),
         "period_summary": frames["summary"].assign(run_id="r1", row_no=range(len(frames["summary"]))),
+        "breakdown": frames["breakdown"].assign(run_id="r1", row_no=range(len(frames["breakdown"]))),
     }
+    stored = {name: _stored_columns(url, name) for name in rows}
     with open_engine(url) as engine, engine.begin() as conn:
         for name, frame in rows.items():
-            bulk.bulk_insert(conn, TABLES[name], frame)
+            bulk.bulk_insert(conn, TABLES[name], frame[[c for c in frame.columns if c in stored[name]]])
         conn.execute(sa.update(TABLES["run"]).values(delivery.counts()))
     finish_run(url, "r1", "succeeded")
+
+
+def _read_stored(url: str, name: str) -> pd.DataFrame:
+    """read_table of a table at an older revision: the model's columns the table has there."""
+    table = TABLES[name]
+    stored = _stored_columns(url, name)
+    columns = [c for c in table.columns if c.name in stored]
+    with open_engine(url) as engine, engine.connect() as conn:
+        rows = conn.execute(sa.select(*columns).order_by(*table.primary_key.columns)).all()
+    frame = pd.DataFrame.from_records(rows, columns=[c.name for c in columns])
+    return pd.DataFrame({c.name: _typed(frame[c.name], c.type) for c in columns}, columns=list(frame.columns))
+
+
+def _everything_stored(url: str) -> dict[str, pd.DataFrame]:
+    """Every table (as stored) and every view the warehouse has at its revision."""
+    views = _inspect(url)[1]
+    return {**{name: _read_stored(url, name) for name in TABLES},
+            **{name: read_table(url, name) for name in VIEWS if name in views}}
+
+
+def _same_as_before(url: str, before: dict[str, pd.DataFrame]) -> None:
+    """Each table and view still holds what it held, in the columns it had."""
+    for name, frame in before.items():
+        now = _read_stored(url, name) if name in TABLES else read_table(url, name)
+        pd.testing.assert_frame_equal(now[list(frame.columns)], frame, obj=name)
 
 
 def _old_input_files(url: str) -> pd.DataFrame:
@@ -142,17 +179,16 @@ def _old_input_files(url: str) -> pd.DataFrame:
 def test_upgrade_from_0001_keeps_the_data(warehouse_url: str) -> None:
     migrate(warehouse_url, "0001")
     assert _inspect(warehouse_url)[2] == "0001"
-    _load_at_0001(warehouse_url)
+    _load_as_stored(warehouse_url)
     kept = [t for t in TABLES if t not in ("input_file", *DIMENSION_TABLES)]
-    before = {name: read_table(warehouse_url, name) for name in kept}
+    before = {name: _read_stored(warehouse_url, name) for name in kept}
     files_before = _old_input_files(warehouse_url)
 
     migrate(warehouse_url)
 
     tables, views, version = _inspect(warehouse_url)
     assert version == _head() and tables == {*TABLES, "alembic_version"} and views == set(VIEWS)
-    for name, frame in before.items():
-        pd.testing.assert_frame_equal(read_table(warehouse_url, name), frame, obj=name)
+    _same_as_before(warehouse_url, before)
     pd.testing.assert_frame_equal(_old_input_files(warehouse_url), files_before)
     files = read_table(warehouse_url, "input_file")
     assert files[schema.FILE_ROWS_LOADED].isna().all() and files[schema.FILE_ROWS_QUARANTINED].isna().all()
@@ -221,23 +257,18 @@ def test_key_columns_sort_bytewise(migrated_url: str) -> None:
         assert {("paper_record", "ref"), ("match", "paper_ref"), ("office", "code")} <= expected
 
 
-def _everything(url: str) -> dict[str, pd.DataFrame]:
-    return {name: read_table(url, name) for name in (*TABLES, *VIEWS)}
-
-
 def test_upgrade_from_0002_keeps_the_data_and_the_views(warehouse_url: str) -> None:
     migrate(warehouse_url, "0002")
-    load(warehouse_url, "r1", base_delivery(mismatch_ids=["m1", "m2", "m3"]))
+    _load_as_stored(warehouse_url)
     assert _byte_order_columns(warehouse_url) == set()
-    before = _everything(warehouse_url)
+    before = _everything_stored(warehouse_url)
 
     migrate(warehouse_url)
 
     tables, views, version = _inspect(warehouse_url)
-    assert version == _head() == "0003" and tables == {*TABLES, "alembic_version"} and views == set(VIEWS)
+    assert version == _head() == "0004" and tables == {*TABLES, "alembic_version"} and views == set(VIEWS)
     assert _byte_order_columns(warehouse_url) == _key_columns(_dialect(warehouse_url))
-    for name, frame in before.items():
-        pd.testing.assert_frame_equal(read_table(warehouse_url, name), frame, obj=name)
+    _same_as_before(warehouse_url, before)
     # the views still read their tables: a second run shows up in them
     stats = load(warehouse_url, "r2", base_delivery(mismatch_ids=["m2", "m3"]), minute=5)
     assert set(stats.file_actions.values()) == {"unchanged"}
@@ -247,10 +278,60 @@ def test_upgrade_from_0002_keeps_the_data_and_the_views(warehouse_url: str) -> N
 
 def test_downgrade_0003_to_0002_keeps_the_data_and_the_views(migrated_url: str) -> None:
     load(migrated_url, "r1", base_delivery(mismatch_ids=["m1", "m2"]))
-    before = _everything(migrated_url)
+    before = _everything_stored(migrated_url)
     _downgrade(migrated_url, "0002")
     tables, views, version = _inspect(migrated_url)
-    assert version == "0002" and tables == {*TABLES, "alembic_version"} and views == set(VIEWS)
+    assert version == "0002" and tables == {*TABLES, "alembic_version"}
+    assert views == set(VIEWS) - {"v_breakdown_indicators"}
     assert _byte_order_columns(migrated_url) == set()
-    for name, frame in before.items():
-        pd.testing.assert_frame_equal(read_table(migrated_url, name), frame, obj=name)
+    kept = {name: frame for name, frame in before.items() if name in tables | views}
+    for name, frame in kept.items():
+        stored = _read_stored(migrated_url, name) if name in TABLES else read_table(migrated_url, name)
+        pd.testing.assert_frame_equal(stored, frame[list(stored.columns)], obj=name)
+
+
+# --- 0004: breakdown indicators and link explanations --------------------------------------------
+
+_NEW_BREAKDOWN_COLUMNS = schema.BREAKDOWN_COLUMNS[8:]
+
+
+def test_upgrade_from_0003_keeps_the_data_and_the_view_works_out_the_old_rows(warehouse_url: str) -> None:
+    migrate(warehouse_url, "0003")
+    _load_as_stored(warehouse_url)
+    assert not set(_NEW_BREAKDOWN_COLUMNS) & _stored_columns(warehouse_url, "breakdown")
+    before = _everything_stored(warehouse_url)
+
+    migrate(warehouse_url)
+
+    assert _inspect(warehouse_url)[1] == set(VIEWS)
+    _same_as_before(warehouse_url, before)
+    breakdown = read_table(warehouse_url, "breakdown")
+    assert breakdown[_NEW_BREAKDOWN_COLUMNS].isna().all().all()  # not loaded yet: NULL
+    assert read_table(warehouse_url, "match")[schema.AGREED].isna().all()
+    # the view works the differences and rates of the old rows out from their counts, as the engine
+    view = read_table(warehouse_url, "v_breakdown_indicators")
+    engine = base_delivery(mismatch_ids=["m1", "m2", "m3"]).frames()["breakdown"]
+    derived = [schema.RECEIVED_DIFFERENCE, schema.OVERDUE_DIFFERENCE, schema.PAPER_ON_TIME_RATE,
+               schema.ELECTRONIC_ON_TIME_RATE]
+    pd.testing.assert_frame_equal(view[derived], engine[derived], check_dtype=False)
+    assert view[schema.SYNC_RATE].isna().all()  # paper_matched was not stored before 0004
+    assert (view["mismatches"] == 0).all()
+
+    load(warehouse_url, "r2", base_delivery(mismatch_ids=["m2", "m3"]), minute=5)
+    assert read_table(warehouse_url, "breakdown")[schema.PAPER_MATCHED].notna().all()
+    assert read_table(warehouse_url, "match")[schema.AGREED].notna().all()
+
+
+def test_downgrade_0004_to_0003_keeps_the_data_and_upgrades_again(migrated_url: str) -> None:
+    load(migrated_url, "r1", base_delivery(mismatch_ids=["m1", "m2"]))
+    before = _everything_stored(migrated_url)
+    _downgrade(migrated_url, "0003")
+    _, views, version = _inspect(migrated_url)
+    assert version == "0003" and views == set(VIEWS) - {"v_breakdown_indicators"}
+    assert not set(_NEW_BREAKDOWN_COLUMNS) & _stored_columns(migrated_url, "breakdown")
+    assert schema.AGREED not in _stored_columns(migrated_url, "match")
+    for name in ("breakdown", "match", "paper_record", "mismatch"):
+        stored = _read_stored(migrated_url, name)
+        pd.testing.assert_frame_equal(stored, before[name][list(stored.columns)], obj=name)
+    migrate(migrated_url)
+    assert _inspect(migrated_url)[1:] == (set(VIEWS), "0004")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -140,3 +141,33 @@ def test_open_mismatch_age_and_bands(migrated_url: str) -> None:
         (types[2], "0-6"): (1, 0),  # m5, new
     }
     assert bands.set_index("age_band")["band_order"].to_dict() == {"0-6": 1, "90+": 4}
+
+
+def test_breakdown_indicators_of_the_latest_succeeded_run(migrated_url: str) -> None:
+    delivery = base_delivery(mismatch_ids=["m1", "m2", "m3", "m4"])
+    load(migrated_url, "r1", delivery, finish=None)
+    assert read_table(migrated_url, "v_breakdown_indicators").empty  # still running
+    finish_run(migrated_url, "r1", "succeeded")
+    view = read_table(migrated_url, "v_breakdown_indicators")
+    sent = delivery.frames()["breakdown"]
+    shown = [c for c in schema.BREAKDOWN_COLUMNS if c not in schema.MISMATCH_TYPES]
+    pd.testing.assert_frame_equal(view[shown], sent[shown], check_dtype=False)
+    assert view["mismatches"].tolist() == sent[list(schema.MISMATCH_TYPES)].sum(axis=1).tolist()
+    assert view["mismatches"].sum() > 0
+    # the analyst's question: sync and on-time rates per field, level totals
+    fields = view[(view[schema.DIMENSION] == "field") & (view[schema.UNIT_CODE] == schema.ALL_UNITS)]
+    city = fields[fields[schema.LEVEL] == schema.LEVEL_CITY]
+    on_paper = city[city[schema.PAPER_RECEIVED] > 0].iloc[0]  # paper and software name fields apart
+    assert on_paper[schema.SYNC_RATE] == pytest.approx(
+        on_paper[schema.PAPER_MATCHED] / on_paper[schema.PAPER_RECEIVED]
+    )
+    assert 0 < on_paper[schema.SYNC_RATE] <= 1
+    in_software = city[city[schema.ELECTRONIC_RECEIVED] > 0].iloc[0]
+    received, overdue = in_software[schema.ELECTRONIC_RECEIVED], in_software[schema.ELECTRONIC_OVERDUE]
+    assert overdue > 0
+    assert in_software[schema.ELECTRONIC_ON_TIME_RATE] == pytest.approx((received - overdue) / received)
+    assert np.isnan(in_software[schema.SYNC_RATE])  # no paper dossier of that field: undefined
+
+    # a later run that failed: the indicators are not shown for it
+    load(migrated_url, "r2", delivery, minute=5, finish="failed")
+    assert read_table(migrated_url, "v_breakdown_indicators").empty
