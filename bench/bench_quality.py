@@ -4,7 +4,7 @@ findings caused by benign noise alone, and a Splink 5 baseline (DuckDB) on the s
 Uses `doisoat.scenario.generate("quality", ...)` when the generator offers it, else the engine's own
 generator (tests/reconcile/linkage_scenario.py). On the scenario, the findings are those a run
 reports: the engine's plus the validators' stated_timeliness_contradiction (`pipeline.
-with_timeliness_findings`). Prints figures; asserts nothing.
+timeliness_findings`, given to `reconcile(findings=…)`). Prints figures; asserts nothing.
 
 By default the scenario's frames are built in memory (`generate_frames`). `--files` writes the
 scenario to files instead, with the `--messy` variations (TCVN3 / VNI / NFD text, shifted and
@@ -29,7 +29,7 @@ from pathlib import Path
 import pandas as pd
 
 from doisoat import schema as c
-from doisoat.pipeline import Checked, with_timeliness_findings
+from doisoat.pipeline import Checked, timeliness_findings
 from doisoat.reconcile.engine import reconcile
 from doisoat.reconcile.keys import fold_text, name_key
 from doisoat.reconcile.result import Period
@@ -96,10 +96,9 @@ def evaluate(
     """Run the engine and the Splink baseline on one data set and print their figures; with
     `checked` (the validated inputs), the stated-timeliness findings are added as a run adds them."""
     started = time.perf_counter()
-    r = reconcile(paper, electronic, quarantine, period)
+    made_before = timeliness_findings(checked) if checked is not None else None
+    r = reconcile(paper, electronic, quarantine, period, findings=made_before)
     secs = time.perf_counter() - started
-    if checked is not None:
-        r = with_timeliness_findings(r, checked)
     q = quality(r.matches, r.mismatches, truth)
     print(
         f"\n== {name}: {len(paper):,} paper x {len(electronic):,} electronic "

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Final
 
@@ -16,7 +16,7 @@ import pandas as pd
 from doisoat import schema as c
 from doisoat.errors import ConservationError
 from doisoat.reconcile.aggregates import offices_of
-from doisoat.reconcile.result import Period, ReconcileResult
+from doisoat.reconcile.result import Period
 from doisoat.sources import (
     OfficeRegistry,
     ReadResult,
@@ -219,12 +219,8 @@ def derive_period(inputs: Inputs, start: dt.date | None = None, end: dt.date | N
 
 
 
-def with_timeliness_findings(result: ReconcileResult, checked: Checked) -> ReconcileResult:
-    """The engine's findings plus one `stated_timeliness_contradiction` per valid record whose own
+def timeliness_findings(checked: Checked) -> pd.DataFrame:
+    """One `stated_timeliness_contradiction` (schema.MISMATCH_COLUMNS) per valid record whose own
     Trước hạn / Đúng hạn / Quá hạn contradicts its dates (how a ledger's on-time claim is checked
-    against itself)."""
-    extra = timeliness.as_findings(checked.timeliness)
-    if extra.empty:
-        return result
-    mismatches = pd.concat([result.mismatches, extra[c.MISMATCH_COLUMNS]], ignore_index=True)
-    return replace(result, mismatches=mismatches)
+    against itself): given to `reconcile(findings=…)`, which ids and counts them with its own."""
+    return timeliness.as_findings(checked.timeliness)[c.MISMATCH_COLUMNS]

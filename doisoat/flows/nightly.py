@@ -94,8 +94,10 @@ def reconcile_task(
     inputs: pipeline.Inputs, checked: pipeline.Checked, period: Period, config: ReconcileConfig
 ) -> ReconcileResult:
     stage("reconcile")
-    result = reconcile(inputs.paper.records, inputs.electronic.records, checked.quarantine, period, config)
-    result = pipeline.with_timeliness_findings(result, checked)
+    result = reconcile(
+        inputs.paper.records, inputs.electronic.records, checked.quarantine, period, config,
+        findings=pipeline.timeliness_findings(checked),
+    )
     get_run_logger().info(
         "%d matches, mismatches by type: %s", len(result.matches), result.mismatch_counts().to_dict()
     )

@@ -159,12 +159,15 @@ def reconcile(
     period: Period,
     config: ReconcileConfig | None = None,
     calendar: WorkingCalendar | None = None,
+    findings: pd.DataFrame | None = None,
 ) -> ReconcileResult:
     """Match, compare and count.
 
     `paper` and `electronic` hold every row read (schema.PAPER_COLUMNS / ELECTRONIC_COLUMNS);
     rows whose ref is in `quarantine` are counted but take no part in matching, and each becomes
-    an `invalid_record` finding.
+    an `invalid_record` finding. `findings` (schema.MISMATCH_COLUMNS) are findings made before
+    matching (the validators' `stated_timeliness_contradiction`): they join the engine's before
+    ids are made unique and the breakdown counts them.
     """
     config = config or ReconcileConfig()
     # the raw cell texts are not compared: they are left out before any copy is made
@@ -193,7 +196,8 @@ def reconcile(
         summary = counts.submit(aggregates.summarise, paper, electronic, period)
         row_codes = counts.submit(aggregates.row_codes, paper, electronic, period)
         mismatches = _findings(
-            p_valid, e_valid, quarantine, links, dups_p, dups_e, period, calendar, config, names
+            p_valid, e_valid, quarantine, links, dups_p, dups_e, period, calendar, config, names,
+            findings,
         )
         matches, match_rows = _matches(p_valid, e_valid, links, p_rows, e_rows)
         # the working copies are done with: free them before the counts
@@ -218,10 +222,12 @@ def _findings(
     calendar: WorkingCalendar,
     config: ReconcileConfig,
     names: tuple[SideNames, SideNames] | None = None,
+    made_before: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Every finding (schema.MISMATCH_COLUMNS), sorted by type, office, refs and field: the
-    duplicates, the linked pairs' field mismatches, the rows left unlinked, the quarantined rows.
-    `names`: both sides' names keyed by the linkage (`shared_names`)."""
+    duplicates, the linked pairs' field mismatches, the rows left unlinked, the quarantined rows,
+    and `made_before` (findings made before matching). `names`: both sides' names keyed by the
+    linkage (`shared_names`)."""
     findings = [
         _duplicates(p_valid, dups_p, c.DUPLICATE_PAPER, c.PAPER_REF),
         _duplicates(e_valid, dups_e, c.DUPLICATE_ELECTRONIC, c.ELECTRONIC_REF),
@@ -236,12 +242,14 @@ def _findings(
     findings.append(_missing(p_valid[unmatched_p], c.MISSING_ELECTRONIC, c.PAPER_REF))
     findings.append(_missing(e_valid[unmatched_e], c.MISSING_PAPER, c.ELECTRONIC_REF))
     findings.append(_invalid(quarantine))
+    if made_before is not None and len(made_before):
+        findings.append(made_before[c.MISMATCH_COLUMNS])
     mismatches = (
         pd.concat([f for f in findings if len(f)], ignore_index=True)
         if any(len(f) for f in findings)
         else mm.empty_mismatches()
     )
-    # ids unique within the run: the 2nd, 3rd… finding of an identity shared take their occurrence
+    # ids unique within the run: findings of one identity are told apart by their refs
     mismatches = mm.unique_ids(mismatches)
     return mismatches[c.MISMATCH_COLUMNS].sort_values(
         [c.MISMATCH_TYPE, c.UNIT_CODE, c.PAPER_REF, c.ELECTRONIC_REF, c.MISMATCH_FIELD],

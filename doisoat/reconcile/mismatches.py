@@ -91,53 +91,49 @@ def identity_of(unit_code: pd.Series, dossier_code: pd.Series, ref: pd.Series) -
     return (u + "|" + d).fillna("ref|" + r)
 
 
-# The columns that order the findings sharing an id, after their refs (identical findings: any order).
+# The columns that tell apart findings sharing an id and their refs (identical findings: any order).
 _TIE_BREAK = [c.MISMATCH_FIELD, c.UNIT_CODE, c.DOSSIER_CODE, c.PAPER_VALUE, c.ELECTRONIC_VALUE, c.DETAIL]
 
 
 def unique_ids(mismatches: pd.DataFrame) -> pd.DataFrame:
-    """The findings with every `mismatch_id` unique: a finding whose id another finding shares
-    (two paper rows of one code both missing from the software, one ref quarantined twice) keeps it
-    when it comes first in ledger order (`ledger_order_of`); the 2nd, 3rd… take the hash of the
-    shared id and their occurrence number ("<id>#1", "#2"…). Deterministic, so stable across runs
-    on unchanged inputs; the ids of findings that shared none are left as they were. Only the
-    colliding rows are worked on (one `duplicated` over the ids finds them)."""
+    """The findings with every `mismatch_id` unique. Findings whose id another finding shares (two
+    paper rows of one code both missing from the software, one ref quarantined twice) each take
+    the hash of the shared id and their own refs ("<id>@<paper ref>|<electronic ref>"), so a
+    steward's decision on one of them never passes to another when the inputs change: if one
+    sibling goes away, the other takes the shared id again, as a new finding. Findings that still
+    share refs (one ref quarantined twice) are then numbered ("#1", "#2"…) in the order of their
+    other columns. Deterministic, so stable across runs on unchanged inputs; the ids of findings
+    that shared none are left as they were. Only the colliding rows are worked on."""
     ids = mismatches[c.MISMATCH_ID]
     shared = ids.duplicated(keep=False).to_numpy(dtype=bool)
     if not shared.any():
         return mismatches
     rows = np.flatnonzero(shared)
-    order = rows[ledger_order_of(mismatches.iloc[rows].reset_index(drop=True))]
-    ranked = ids.iloc[order].astype("string").reset_index(drop=True)
+    colliding = mismatches.iloc[rows].reset_index(drop=True)
+    refs = (
+        colliding[c.PAPER_REF].astype("string").fillna("")
+        + "|"
+        + colliding[c.ELECTRONIC_REF].astype("string").fillna("")
+    )
+    identity = colliding[c.MISMATCH_ID].astype("string") + "@" + refs
+    order = _tie_order(colliding, identity)
+    ranked = identity.iloc[order].reset_index(drop=True)
     occurrence = ranked.groupby(ranked, sort=False).cumcount().to_numpy()
-    later = occurrence > 0
+    suffix = pd.Series(np.where(occurrence > 0, "#" + occurrence.astype(str), ""), dtype="string")
     renamed = mismatch_ids(
-        mismatches[c.MISMATCH_TYPE].iloc[order[later]].reset_index(drop=True),
-        ranked[later].reset_index(drop=True) + "#" + pd.Series(occurrence[later].astype(str), dtype="string"),
+        colliding[c.MISMATCH_TYPE].iloc[order].reset_index(drop=True), ranked + suffix
     )
     out = mismatches.copy()
     column = out[c.MISMATCH_ID].astype("string").to_numpy(dtype=object, na_value=None)
-    column[order[later]] = renamed.to_numpy(dtype=object)
+    column[rows[order]] = renamed.to_numpy(dtype=object)
     out[c.MISMATCH_ID] = pd.Series(column, index=out.index, dtype="string")
     return out
 
 
-def ledger_order_of(findings: pd.DataFrame) -> np.ndarray:
-    """Positions of `findings` (a few rows) by id, then in the order their rows stand in their
-    files: paper ref, then electronic ref, each as (file and sheet, row number); then by their
-    other columns, so the order does not depend on the order the findings came in."""
-    key = pd.DataFrame({c.MISMATCH_ID: findings[c.MISMATCH_ID].astype("string")})
-    for side, ref in (("p", c.PAPER_REF), ("e", c.ELECTRONIC_REF)):
-        place, row = _ref_place(findings[ref])
-        key[f"{side}_place"], key[f"{side}_row"] = place, row
+def _tie_order(findings: pd.DataFrame, identity: pd.Series) -> np.ndarray:
+    """Positions of `findings` (a few rows) by identity, then by their other columns, so the
+    numbering of findings with one identity does not depend on the order they came in."""
+    key = pd.DataFrame({"identity": identity})
     for col in _TIE_BREAK:
         key[col] = findings[col].astype("string")
     return key.sort_values(list(key.columns), na_position="last", kind="stable").index.to_numpy()
-
-
-def _ref_place(refs: pd.Series) -> tuple[pd.Series, pd.Series]:
-    """(the part of each ref before its row number, the row number as an integer): refs
-    ("<file>!<sheet>!<row>", "<file>#<row>", …) end in their row number, whatever the file part."""
-    parts = refs.astype("string").reset_index(drop=True).str.extract(r"^(.*?)(\d+)$")
-    place = parts[0].fillna(refs.astype("string").reset_index(drop=True))
-    return place, pd.to_numeric(parts[1]).astype("Int64")

@@ -16,6 +16,7 @@ import pandas as pd
 from doisoat import schema
 from doisoat.reports import labels
 from doisoat.reports.display import text
+from doisoat.reports.privacy import mask_series
 
 MONTH_DIMENSION: Final = "month"
 FIELD_DIMENSION: Final = "field"
@@ -60,7 +61,8 @@ def month_label(values: pd.Series) -> pd.Series:
 
 def value_labels(dimension: pd.Series, values: pd.Series) -> pd.Series:
     """Each breakdown value as a person reads it: months as mm/yyyy, channels by their Vietnamese
-    names, a missing value named for what it means in its dimension."""
+    names, a missing value named for what it means in its dimension; phone and id numbers in a
+    value typed by hand (a procedure name not in the reference) masked."""
     dims = text(dimension)
     shown = text(values)
     shown = shown.mask(dims == MONTH_DIMENSION, month_label(shown))
@@ -68,7 +70,7 @@ def value_labels(dimension: pd.Series, values: pd.Series) -> pd.Series:
     shown = shown.mask(dims == CHANNEL_DIMENSION, shown.replace(channels))
     missing = values.isna().to_numpy()
     unknown = dims.map(UNKNOWN_VALUE).fillna("(không rõ)")
-    return shown.mask(missing, unknown).astype(str)
+    return mask_series(shown.mask(missing, unknown).astype(str))
 
 
 def labels_of_channels() -> dict[str, str]:

@@ -71,6 +71,9 @@ def write_breakdown_csv(breakdown: pd.DataFrame, path: Path) -> Path:
     """schema.BREAKDOWN_COLUMNS, one row per (dimension, value, level, office) and per level total
     (unit_code '*'); counts as integers, rates as 6-decimal fractions (empty when undefined)."""
     out = select_columns(breakdown, schema.BREAKDOWN_COLUMNS, "breakdown")
+    # a procedure not in the reference is kept as typed: phone numbers clerks wrote in it masked
+    value = out[schema.DIMENSION_VALUE]
+    out[schema.DIMENSION_VALUE] = mask_series(value.astype(object).where(value.notna(), None).astype("str"))
     for column in schema.BREAKDOWN_COUNTS:
         out[column] = pd.to_numeric(out[column]).round().astype("Int64")
     for column in schema.BREAKDOWN_RATES:

@@ -101,9 +101,14 @@ def _links(result: ReconcileResult) -> set[tuple[str, str, str]]:
     return set(zip(m[c.PAPER_REF], m[c.ELECTRONIC_REF], m[c.METHOD], strict=True))
 
 
-def _ids(result: ReconcileResult) -> set[tuple[str, str]]:
+def _ids(result: ReconcileResult) -> set[tuple[object, ...]]:
+    """Each finding's id with what it is about, so two findings swapping ids would show."""
     m = result.mismatches
-    return set(zip(m[c.MISMATCH_ID], m[c.MISMATCH_TYPE], strict=True))
+    about = [m[col].astype("object").where(m[col].notna(), None) for col in _ABOUT]
+    return set(zip(m[c.MISMATCH_ID], m[c.MISMATCH_TYPE], *about, strict=True))
+
+
+_ABOUT = [c.PAPER_REF, c.ELECTRONIC_REF, c.MISMATCH_FIELD]
 
 
 @_SETTINGS

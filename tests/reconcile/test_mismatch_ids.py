@@ -11,7 +11,8 @@ from doisoat.reconcile.engine import reconcile
 from tests import factories as f
 from tests.reconcile.test_engine import PERIOD, _pair
 
-# ids computed by the code before ids were made unique (commit 9ce2f05): they must not move
+# ids computed by the code before ids were made unique (commit 9ce2f05): a finding whose identity no
+# other shares keeps its id; findings that share one each take a new id (none keeps the old)
 MISSING_ELECTRONIC_ID = "Mbed61c13bd875aac"  # office 000.01.22.H56 + code …190102-0001
 MISSING_PAPER_ID = "M7afa622aac833442"  # office 000.01.22.H56 + code …190110-0099
 INVALID_ROW_10_ID = "Mbbb93ea2cac2bda1"  # ref phuong-1_2019-01.xlsx!T01-2019!10
@@ -46,12 +47,25 @@ def test_two_rows_of_one_code_missing_from_the_software_get_two_ids() -> None:
     found = reconcile(paper, electronic, f.no_quarantine(), PERIOD).mismatches
     assert found[c.MISMATCH_ID].is_unique
     ids = _ids(found)
-    # the first in ledger order keeps the id the identity always had; the second is told apart
-    assert ids[(c.MISSING_ELECTRONIC, "phuong-1_2019-01.xlsx!T01-2019!10")] == MISSING_ELECTRONIC_ID
+    first = ids[(c.MISSING_ELECTRONIC, "phuong-1_2019-01.xlsx!T01-2019!10")]
     second = ids[(c.MISSING_ELECTRONIC, "phuong-1_2019-01.xlsx!T01-2019!11")]
-    assert second != MISSING_ELECTRONIC_ID and second.startswith("M") and len(second) == 17
+    # each told apart by its own ref, neither keeps the identity's id
+    assert len({first, second, MISSING_ELECTRONIC_ID}) == 3
+    assert all(i.startswith("M") and len(i) == 17 for i in (first, second))
     # the finding that shared nothing keeps its id
     assert ids[(c.MISSING_PAPER, "phuong-1.csv#2")] == MISSING_PAPER_ID
+
+
+def test_a_sibling_going_away_passes_no_id_to_the_other() -> None:
+    # a steward's decision on one of two same-code findings must never land on the other
+    paper, electronic = _same_code_twice()
+    both = _ids(reconcile(paper, electronic, f.no_quarantine(), PERIOD).mismatches)
+    for kept in range(2):
+        alone = _ids(reconcile(paper.iloc[[kept]], electronic, f.no_quarantine(), PERIOD).mismatches)
+        ref = paper[c.REF].iloc[kept]
+        assert alone[(c.MISSING_ELECTRONIC, ref)] == MISSING_ELECTRONIC_ID  # the identity's id again
+        assert MISSING_ELECTRONIC_ID not in both.values()
+        assert alone[(c.MISSING_ELECTRONIC, ref)] not in both.values()
 
 
 def test_disambiguated_ids_are_stable_across_runs_and_input_order() -> None:
@@ -84,10 +98,10 @@ def test_one_ref_quarantined_twice_gives_two_invalid_record_ids() -> None:
     found = reconcile(paper, f.electronic(_pair()), quarantine, PERIOD).mismatches
     invalid = found[found[c.MISMATCH_TYPE] == c.INVALID_RECORD]
     assert len(invalid) == 2 and found[c.MISMATCH_ID].is_unique
-    # the same ref twice: the rows are told apart by their other columns (here the reasons), in
-    # an order that does not depend on the quarantine's
+    # the same ref twice: the refs cannot tell the rows apart, so they are numbered in the order of
+    # their other columns (here the reasons), which does not depend on the quarantine's
     by_detail = dict(zip(invalid[c.DETAIL], invalid[c.MISMATCH_ID], strict=True))
-    assert by_detail["quantity: below the minimum (0)"] == INVALID_ROW_10_ID
+    assert INVALID_ROW_10_ID not in by_detail.values() and len(set(by_detail.values())) == 2
     turned = reconcile(paper, f.electronic(_pair()), quarantine.iloc[::-1].reset_index(drop=True), PERIOD)
     again = turned.mismatches[turned.mismatches[c.MISMATCH_TYPE] == c.INVALID_RECORD]
     assert dict(zip(again[c.DETAIL], again[c.MISMATCH_ID], strict=True)) == by_detail
@@ -103,24 +117,22 @@ def _findings(refs: list[str], identity: list[str]) -> pd.DataFrame:
     )
 
 
-def test_occurrences_follow_ledger_order_not_text_order() -> None:
-    # row 9 comes before row 10 in its sheet (as text "…!10" sorts first); the sheet S1 before S2
+def test_colliding_ids_hash_the_shared_id_with_their_refs() -> None:
     found = _findings(["f.xlsx!S2!1", "f.xlsx!S1!10", "f.xlsx!S1!9", "g.xlsx!S1!1"], ["x", "x", "x", "y"])
     before = found[c.MISMATCH_ID].tolist()
     assert len(set(before)) == 2
     unique = mm.unique_ids(found)
     ids = dict(zip(unique[c.PAPER_REF], unique[c.MISMATCH_ID], strict=True))
-    assert ids["f.xlsx!S1!9"] == before[0]  # the first occurrence keeps the shared id
     assert ids["g.xlsx!S1!1"] == before[3]  # no collision: untouched
-    assert len(set(ids.values())) == 4
+    assert len(set(ids.values())) == 4 and before[0] not in ids.values()
+    refs = ["f.xlsx!S2!1", "f.xlsx!S1!10", "f.xlsx!S1!9"]
+    want = mm.mismatch_ids(
+        pd.Series([c.MISSING_ELECTRONIC] * 3, dtype="string"), pd.Series([f"{before[0]}@{r}|" for r in refs])
+    ).tolist()
+    assert [ids[r] for r in refs] == want
     # the same rows in another order get the same ids
     turned = mm.unique_ids(found.iloc[::-1].reset_index(drop=True))
     assert dict(zip(turned[c.PAPER_REF], turned[c.MISMATCH_ID], strict=True)) == ids
-    # the 2nd and 3rd occurrences: the shared id's hash with their occurrence number
-    want = mm.mismatch_ids(
-        pd.Series([c.MISSING_ELECTRONIC] * 2, dtype="string"), pd.Series([f"{before[0]}#1", f"{before[0]}#2"])
-    ).tolist()
-    assert [ids["f.xlsx!S1!10"], ids["f.xlsx!S2!1"]] == want
 
 
 def test_no_collision_returns_the_frame_as_it_was() -> None:

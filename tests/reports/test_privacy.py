@@ -50,3 +50,23 @@ def test_redact_url_hides_the_password_only() -> None:
         "postgresql+psycopg://user:***@127.0.0.1:5432/test"
     )
     assert redact_url("sqlite:////tmp/doisoat.db") == "sqlite:////tmp/doisoat.db"
+
+
+def test_phone_numbers_typed_in_a_procedure_name_are_masked_in_the_breakdown(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    # a procedure not in the reference is counted under its name as typed: a phone number a clerk
+    # wrote in it must not reach breakdown.csv, the report's tables or the Phân tổ sheet
+    from doisoat import schema
+    from doisoat.reports.breakdown_layout import value_labels
+    from doisoat.reports.csv_outputs import write_breakdown_csv
+
+    typed = "Xin giấy phép, gọi chị Lan 0912 345 678"
+    row = {column: 0 for column in schema.BREAKDOWN_COLUMNS}
+    row.update({schema.DIMENSION: "procedure", schema.DIMENSION_VALUE: typed, schema.LEVEL: "ward",
+                schema.UNIT_CODE: "*"})
+    for column in schema.BREAKDOWN_RATES:
+        row[column] = 1.0
+    breakdown = pd.DataFrame([row])
+    written = write_breakdown_csv(breakdown, tmp_path / "breakdown.csv").read_text(encoding="utf-8-sig")
+    assert "0912 345 678" not in written and "*******678" in written
+    shown = value_labels(breakdown[schema.DIMENSION], breakdown[schema.DIMENSION_VALUE])
+    assert shown.tolist() == ["Xin giấy phép, gọi chị Lan *******678"]
