@@ -50,12 +50,16 @@ _SUSPECT = "[\x01-\x08\x0e-\x1b\u0080-\u00ff" + re.escape(_CP1252_HIGH) + "]"
 
 _TONES = frozenset("\u0300\u0301\u0303\u0309\u0323")
 # A Vietnamese syllable without its tone mark: onset, vowel cluster (with glides), final consonant.
-_SYLLABLE = re.compile(
-    "(?:ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdđghklmnprstvx])?"
-    "(?:uyê|uya|uyu|uây|uôi|ươi|ươu|oai|oay|oeo|iêu|yêu|ia|iê|iu|ya|yê|oa|oă|oe|oi|oo|ao|au|ay|ai|âu|ây"
-    "|eo|êu|ôi|ơi|ua|uâ|uê|ui|uô|uơ|uy|ưa|ưi|ưu|ươ|[aăâeêioôơuưy])"
-    "(?:ch|ng|nh|[cmnpt])?"
-)
+# Clusters ending in a glide or open diphthongs (ai, ao, eo, ia, ua, ươi…) take no final consonant
+# ("keot" is no syllable).
+_ONSET = "(?:ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdđghklmnprstvx])?"
+_OPEN = ("uyu|uya|uây|uôi|ươi|ươu|oai|oay|oeo|iêu|yêu|ia|iu|ya|ao|au|ay|ai|âu|ây|eo|êu|oi|ôi|ơi"
+         "|ua|ui|uơ|ưa|ưi|ưu")
+_CLOSABLE = "uyê|iê|yê|oa|oă|oe|oo|uâ|uê|uô|uy|ươ|[aăâeêioôơuưy]"
+_SYLLABLE = re.compile(f"{_ONSET}(?:{_OPEN}|(?:{_CLOSABLE})(?:ch|ng|nh|[cmnpt])?)")
+# An abbreviation of initials holding Đ ("ĐK", "HĐND", "QĐ"): capital consonants only (so a
+# Latin-1 "PEÑA", VNI-decoded "PEĐA", is none).
+_ABBREVIATION = re.compile("[BCDĐFGHJKLMNPQRSTVWXZ]{2,6}")
 _TOKEN_SPLIT = re.compile(r"[\s!-/:-@\[-`{-~]+")
 _AMBIGUOUS_SHARE = 0.5
 
@@ -159,17 +163,25 @@ def _tone_on_final_glide(word: str) -> bool:
     on the main vowel ("mão", "hải"); "uy" is the exception ("thuý")."""
     if len(word) < 2 or not any(ch in _TONES for ch in unicodedata.normalize("NFD", word[-1])):
         return False
-    last, before = _base(word[-1]), _base(word[-2])
-    return last in "iouy" and before in "aeiouy" and (before, last) != ("u", "y")
+    bases = "".join(_base(ch) for ch in word)
+    if bases[:-1] in ("gi", "qu"):  # the i of "gi", the u of "qu" belong to the onset ("giờ", "quở")
+        return False
+    last = "".join(ch for ch in unicodedata.normalize("NFD", word[-1]) if ch not in _TONES)
+    before = bases[-2]  # a closing glide is a plain i / o / u / y (the ơ of "thuở" is a main vowel)
+    return last in ("i", "o", "u", "y") and before in "aeiouy" and (before, last) != ("u", "y")
 
 
 def plausibility(text: str) -> int:
     """How Vietnamese the text looks: +1 per Vietnamese letter in a word that is a well-formed
     Vietnamese syllable (onset, vowel cluster, final; at most one tone mark), −2 per other word that
-    holds a non-ASCII character. Plain ASCII words (codes, abbreviations, numbers) count nothing."""
+    holds a non-ASCII character. Plain ASCII words (codes, abbreviations, numbers) count nothing; an
+    abbreviation of capitals holding Đ ("ĐK", "HĐND") counts +1 per Đ."""
     score = 0
     for token in _TOKEN_SPLIT.split(text):
         if token.isascii():
+            continue
+        if "Đ" in token and _ABBREVIATION.fullmatch(token):
+            score += token.count("Đ")
             continue
         if all(ch in _WORD_LETTERS for ch in token):
             marks = unicodedata.normalize("NFD", token.lower())
