@@ -24,7 +24,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from importlib import resources
-from typing import Literal, get_args
+from typing import Literal, NamedTuple, get_args
 
 import numpy as np
 import pandas as pd
@@ -194,22 +194,31 @@ def plausibility(text: str) -> int:
     return score
 
 
+class _Verdict(NamedTuple):
+    """How a cell reads best; `tied`: the legacy readings that read as well as Unicode (the cell is
+    ambiguous), `plausible`: whether those tied readings look Vietnamese at all."""
+
+    best: Detected
+    tied: tuple[Detected, ...] = ()
+    plausible: bool = True
+
+
 @lru_cache(maxsize=262_144)
-def _judge(text: str) -> tuple[Detected, Detected | None]:
-    """(best reading, the legacy reading that ties with Unicode when the cell is ambiguous)."""
+def _judge(text: str) -> _Verdict:
+    """The verdict on one cell."""
     best: Detected = UNICODE
     best_score = plausibility(text)
-    tied: Detected | None = None
+    tied: tuple[Detected, ...] = ()
     for encoding in ENCODINGS:
         decoded = decode_text(text, encoding)
         if decoded == unicodedata.normalize("NFC", text):
             continue
         score = plausibility(decoded)
         if score > best_score:
-            best, best_score, tied = encoding, score, None
-        elif score == best_score and best == UNICODE and score > 0 and tied is None:
-            tied = encoding
-    return best, tied
+            best, best_score, tied = encoding, score, ()
+        elif score == best_score and best == UNICODE:
+            tied = (*tied, encoding)
+    return _Verdict(best, tied, best_score > 0)
 
 
 def _as_arrow(s: pd.Series) -> pa.Array:
@@ -229,7 +238,7 @@ def _candidates(values: pa.Array) -> pa.Array:
     return pc.and_(suspect, pc.invert(unicode_only))
 
 
-_Judged = dict[str, tuple[Detected, Detected | None]]
+_Judged = dict[str, _Verdict]
 
 
 def _judge_column(values: pa.Array) -> _Judged:
@@ -243,7 +252,7 @@ def _judge_column(values: pa.Array) -> _Judged:
 def _majority(verdicts: list[_Judged]) -> Detected | None:
     """The legacy encoding most clear-cut cells (of a column or a whole sheet) are in, when they are
     more than half of the clear-cut non-ASCII cells."""
-    decided = [best for judged in verdicts for best, tied in judged.values() if tied is None]
+    decided = [v.best for judged in verdicts for v in judged.values() if not v.tied]
     votes = Counter(best for best in decided if best != UNICODE)
     if votes:
         encoding, count = votes.most_common(1)[0]
@@ -252,12 +261,19 @@ def _majority(verdicts: list[_Judged]) -> Detected | None:
     return None
 
 
+def _follow(verdict: _Verdict, majority: Detected | None) -> Detected:
+    return majority if majority is not None and majority in verdict.tied else verdict.best
+
+
 def _labels(values: pa.Array, judged: _Judged, majority: Detected | None) -> pa.Array:
+    """Per cell of a column: its reading. A tied cell follows `majority` (of its sheet) when both
+    readings look Vietnamese, else only its own column's majority: a typo'd VNI name "Deãim" (VNI
+    "Dễim") in a VNI column is VNI, a "Raúl" in a Unicode column stays."""
     labels = pa.array([UNICODE] * len(values), pa.string()) if len(values) else pa.array([], pa.string())
     if not judged:
         return labels
-    chosen = {text: (majority if tied is not None and tied == majority else best)
-              for text, (best, tied) in judged.items()}
+    column = _majority([judged])
+    chosen = {text: _follow(v, majority if v.plausible else column) for text, v in judged.items()}
     mask = _candidates(values)
     picked = pc.filter(values, mask)
     return pc.replace_with_mask(labels, mask, pa.array([chosen[t] for t in picked.to_pylist()], pa.string()))

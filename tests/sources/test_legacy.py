@@ -138,3 +138,14 @@ def test_genuine_unicode_and_latin1_text_is_left_alone() -> None:
     assert legacy.repair(s).tolist() == GENUINE
     for text in GENUINE:  # alone, without a column to lean on
         assert legacy.repair(pd.Series([text])).tolist() == [text]
+
+
+def test_cells_implausible_either_way_follow_their_column_only() -> None:
+    # a typo'd VNI name ("Dễim" for "Diễm") is no syllable read either way: its VNI column decides
+    vni_names = pd.Series(["Mai Thanh Deãim", "Nguyeãn Vaên Bình", "Traàn Thò Mai", "Leâ Vaên Tuøng"])
+    assert legacy.repair(vni_names).tolist() == ["Mai Thanh Dễim", "Nguyễn Văn Bình", "Trần Thị Mai",
+                                                 "Lê Văn Tùng"]
+    # the same kind of cell in a Unicode column, or alone, stays as typed
+    unicode_names = pd.Series(["Raúl", "Mai Thanh Deãim", "Nguyễn Văn Bình", "Trần Thị Mai"])
+    assert legacy.repair(unicode_names).tolist() == unicode_names.tolist()
+    assert legacy.repair(pd.Series(["Raúl"])).tolist() == ["Raúl"]
