@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from functools import partial
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -116,9 +117,11 @@ def _lenient(text: pa.Array, todo: pa.Array, result: pa.Array) -> pa.Array:
     """Fill `result` where `todo` from the regex-based parsers (on cleaned text)."""
     sub = clean_text(pc.filter(text, todo))
     parsed = pa.nulls(len(sub), TIMESTAMP)
-    for pattern in _LENIENT:
-        parsed = pc.coalesce(parsed, _from_components(sub, pattern))
-    parsed = pc.coalesce(parsed, _from_serial(sub))
+    parsers = [*(partial(_from_components, pattern=pattern) for pattern in _LENIENT), _from_serial]
+    for parse in parsers:
+        if parsed.null_count == 0:  # each parser's regex costs a compile: skipped when all are read
+            break
+        parsed = pc.coalesce(parsed, parse(sub))
     return pc.replace_with_mask(result, todo, pc.coalesce(pc.filter(result, todo), parsed))
 
 

@@ -251,11 +251,10 @@ def _canonical(
         office_text, office_source = layout.office_title, TITLE_SOURCE
     else:
         office_text, office_source = office_from_file_name(file_name), FILE_NAME_SOURCE
-    # one office per sheet: resolved once, its unit columns and message repeated on every row
-    units, office_message = canonical.resolve_offices(pa.array([office_text], pa.string()), registry,
-                                                      office_source)
-    out.update({c: canonical.constant(column[0].as_py(), n) for c, column in units.items()})
-    messages.append(canonical.constant(office_message[0].as_py(), n))
+    # one office per sheet (resolved once per run): its unit columns and message on every row
+    units, office_message = canonical.resolve_office(office_text, registry, office_source)
+    out.update({c: canonical.constant(value, n) for c, value in units.items()})
+    messages.append(canonical.constant(office_message, n))
 
     out[schema.RAW_VALUES] = raw_values.result()
     out[schema.PARSE_ERRORS] = join_messages(messages, n)
