@@ -11,7 +11,7 @@ string, parses it and checks that day and month survived (so "31/02/2019" is rej
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import partial
 
 import pyarrow as pa
@@ -117,7 +117,8 @@ def _lenient(text: pa.Array, todo: pa.Array, result: pa.Array) -> pa.Array:
     """Fill `result` where `todo` from the regex-based parsers (on cleaned text)."""
     sub = clean_text(pc.filter(text, todo))
     parsed = pa.nulls(len(sub), TIMESTAMP)
-    parsers = [*(partial(_from_components, pattern=pattern) for pattern in _LENIENT), _from_serial]
+    parsers: list[Callable[[pa.Array], pa.Array]] = [
+        *(partial(_from_components, pattern=pattern) for pattern in _LENIENT), _from_serial]
     for parse in parsers:
         if parsed.null_count == 0:  # each parser's regex costs a compile: skipped when all are read
             break
