@@ -34,7 +34,7 @@ from doisoat.sources.offices import OfficeRegistry, office_from_file_name
 from doisoat.sources.problems import cell_message, join_messages
 from doisoat.sources.profiles import RETURN_COLUMNS, LedgerProfile, ledger_profile
 from doisoat.sources.result import FAILED, READ, SKIPPED, FileLog, ReadResult
-from doisoat.sources.text import clean_text, fold_text, shared_encodings
+from doisoat.sources.text import clean_text, fold_text, shared_encodings, take_text
 from doisoat.sources.workbook import open_workbook, worksheets
 
 log = logging.getLogger(__name__)
@@ -171,7 +171,7 @@ def _sheet_records(
         if n == end - start:  # no blank row between the header and the footer: the slices are the rows
             cells, raw_cells = data, raw_data
         else:
-            cells = {i: pc.take(column, rows) for i, column in data.items()}
+            cells = {i: take_text(column, rows) for i, column in data.items()}  # cleaned text too
             raw_cells = {i: cells[i] if raw_data[i] is data[i] else pc.take(column, rows)
                          for i, column in raw_data.items()}
             raw_values = pool.submit(_taken, raw_values, rows)  # after it, on the same thread

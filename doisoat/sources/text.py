@@ -245,6 +245,19 @@ def _clean_column(values: pa.Array) -> pa.Array:
     return per_distinct(_clean, values)
 
 
+def take_text(values: pa.Array, indices: pa.Array) -> pa.Array:
+    """`pc.take(values, indices)`; within `shared_encodings`, when the cleaned text of `values` is
+    known, it is taken too and remembered as the result's, so cleaning the taken rows costs a take
+    (cleaning works cell by cell)."""
+    out = pc.take(values, indices)
+    results: dict[tuple[int, int], tuple[pa.Array, pa.Array]] | None = getattr(_local, "results", None)
+    if results is not None:
+        known = results.get((id(_clean_column), id(values)))
+        if known is not None and known[0] is values:
+            results[(id(_clean_column), id(out))] = (out, pc.take(known[1], indices))
+    return out
+
+
 def fold_text(values: pa.Array | Iterable[str | None]) -> pa.Array:
     """Cleaned, lower-cased, without diacritics (đ → d): "Ủy ban" and "UỶ BAN" both → "uy ban"."""
     return _memoised(_fold_column, clean_text(values))
