@@ -182,7 +182,7 @@ def locate_ledger(texts: Sequence[pa.Array], profile: LedgerProfile, location: L
     if n_rows == 0:
         raise LayoutError("empty sheet", location)
     depth = min(n_rows, profile.header_search_rows)
-    top = [[col[r].as_py() for col in texts] for r in range(depth)]  # the top rows only
+    top = [list(row) for row in zip(*(col[:depth].to_pylist() for col in texts), strict=True)]  # top rows
     matches = _RowMatches(top, profile.headers)
     for row in range(depth):
         if not any(_names_field(m) for m in matches[row]):
@@ -194,8 +194,8 @@ def locate_ledger(texts: Sequence[pa.Array], profile: LedgerProfile, location: L
         first_data = _after_numbering(texts, header_rows[-1] + 1, len(fields))
         footer = _footer_row(texts, first_data, profile.footer_patterns)
         end = n_rows if footer is None else footer
-        if footer is not None:
-            trailing = sum(pc.sum(col[footer + 1:].is_valid()).as_py() or 0 for col in texts)
+        if footer is not None and log.isEnabledFor(logging.DEBUG):
+            trailing = sum(len(col) - footer - 1 - col[footer + 1:].null_count for col in texts)
             log.debug("%s: footer at row %d, %d non-empty cells below it ignored", location, footer + 1,
                       trailing)
         columns = _columns(texts, top, header_rows, fields, first_data, end)
@@ -217,7 +217,8 @@ def _columns(
     for c, column in enumerate(texts):
         labels = [clean_one(top[r][c] or "") for r in header_rows]
         labels = [label for label in labels if label]
-        has_data = bool(pc.sum(column[first_data:end].is_valid()).as_py())
+        data = column[first_data:end]
+        has_data = data.null_count < len(data)
         if not labels and not has_data:
             continue
         header = labels[-1] if labels else column_letter(c)

@@ -241,12 +241,21 @@ def _candidates(values: pa.Array) -> pa.Array:
 _Judged = dict[str, _Verdict]
 
 
-def _judge_column(values: pa.Array) -> _Judged:
-    """Verdict per distinct candidate cell of a column."""
+class _Column(NamedTuple):
+    """The candidate cells of a column (`mask`), their distinct texts and the verdict on each."""
+
+    mask: pa.Array
+    distinct: pa.Array
+    judged: _Judged
+
+
+def _judge_column(values: pa.Array) -> _Column | None:
+    """Verdict per distinct candidate cell of a column; None without candidates."""
     mask = _candidates(values)
     if not pc.any(mask).as_py():
-        return {}
-    return {text: _judge(text) for text in pc.unique(pc.filter(values, mask)).to_pylist()}
+        return None
+    distinct = pc.unique(pc.filter(values, mask))
+    return _Column(mask, distinct, {text: _judge(text) for text in distinct.to_pylist()})
 
 
 def _majority(verdicts: list[_Judged]) -> Detected | None:
@@ -265,23 +274,26 @@ def _follow(verdict: _Verdict, majority: Detected | None) -> Detected:
     return majority if majority is not None and majority in verdict.tied else verdict.best
 
 
-def _labels(values: pa.Array, judged: _Judged, majority: Detected | None) -> pa.Array:
-    """Per cell of a column: its reading. A tied cell follows `majority` (of its sheet) when both
-    readings look Vietnamese, else only its own column's majority: a typo'd VNI name "Deãim" (VNI
-    "Dễim") in a VNI column is VNI, a "Raúl" in a Unicode column stays."""
-    labels = pa.array([UNICODE] * len(values), pa.string()) if len(values) else pa.array([], pa.string())
-    if not judged:
-        return labels
-    column = _majority([judged])
-    chosen = {text: _follow(v, majority if v.plausible else column) for text, v in judged.items()}
-    mask = _candidates(values)
-    picked = pc.filter(values, mask)
-    return pc.replace_with_mask(labels, mask, pa.array([chosen[t] for t in picked.to_pylist()], pa.string()))
+def _chosen(column: _Column, majority: Detected | None) -> list[Detected]:
+    """The reading of each distinct candidate text. A tied cell follows `majority` (of its sheet)
+    when both readings look Vietnamese, else only its own column's majority: a typo'd VNI name
+    "Deãim" (VNI "Dễim") in a VNI column is VNI, a "Raúl" in a Unicode column stays."""
+    own = _majority([column.judged])
+    return [_follow(v, majority if v.plausible else own) for v in column.judged.values()]
+
+
+def _spread(values: pa.Array, column: _Column, per_distinct: pa.Array, fill: pa.Array) -> pa.Array:
+    """`fill` with each candidate cell replaced by the `per_distinct` entry of its text."""
+    at = pc.index_in(pc.filter(values, column.mask), value_set=column.distinct)
+    return pc.replace_with_mask(fill, column.mask, pc.take(per_distinct, at))
 
 
 def _detect_array(values: pa.Array) -> pa.Array:
-    judged = _judge_column(values)
-    return _labels(values, judged, _majority([judged]))
+    labels = pa.repeat(pa.scalar(UNICODE, pa.string()), len(values))
+    column = _judge_column(values)
+    if column is None:
+        return labels
+    return _spread(values, column, pa.array(_chosen(column, _majority([column.judged])), pa.string()), labels)
 
 
 def detect(s: pd.Series) -> pd.Series:
@@ -371,19 +383,16 @@ def repair_columns(columns: list[pa.Array]) -> list[pa.Array]:
     """`repair` of the columns of one sheet: cells that read equally well as Unicode and as legacy
     text follow the sheet's majority (a header "Maõ hoà sô" is VNI when the sheet is)."""
     columns = [as_text_array(column) for column in columns]
-    screened = [may_hold_legacy(column) for column in columns]
-    verdicts = [_judge_column(column) if flag else {} for column, flag in zip(columns, screened, strict=True)]
-    majority = _majority(verdicts)
+    judged = [_judge_column(column) if may_hold_legacy(column) else None for column in columns]
+    majority = _majority([column.judged for column in judged if column is not None])
     out = []
-    for values, judged in zip(columns, verdicts, strict=True):
-        if judged:
-            labels = _labels(values, judged, majority)
-            legacy = pc.not_equal(labels, UNICODE)
-            if pc.any(legacy).as_py():
-                texts = pc.filter(values, legacy).to_pylist()
-                encodings = pc.filter(labels, legacy).to_pylist()
-                fixed = [decode_text(t, e) for t, e in zip(texts, encodings, strict=True)]
-                values = pc.replace_with_mask(values, legacy, pa.array(fixed, pa.string()))
+    for values, column in zip(columns, judged, strict=True):
+        if column is not None:
+            readings = _chosen(column, majority)
+            if any(reading != UNICODE for reading in readings):  # decoded once per distinct text
+                fixed = [text if reading == UNICODE else decode_text(text, reading)
+                         for text, reading in zip(column.judged, readings, strict=True)]
+                values = _spread(values, column, pa.array(fixed, pa.string()), values)
         out.append(_nfc(values))
     return out
 
