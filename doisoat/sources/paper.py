@@ -34,7 +34,7 @@ from doisoat.sources.offices import OfficeRegistry, office_from_file_name
 from doisoat.sources.problems import cell_message, join_messages
 from doisoat.sources.profiles import RETURN_COLUMNS, LedgerProfile, ledger_profile
 from doisoat.sources.result import FAILED, READ, SKIPPED, FileLog, ReadResult
-from doisoat.sources.text import clean_text, fold_text, shared_encodings, take_text
+from doisoat.sources.text import clean_columns, clean_text, fold_text, shared_encodings, take_text
 from doisoat.sources.workbook import open_workbook, worksheets
 
 log = logging.getLogger(__name__)
@@ -131,11 +131,11 @@ def _read_csv_ledger(
 
 def _record_rows(data: Mapping[int, pa.Array], layout: LedgerLayout) -> pa.Array:
     """Positions (within the data rows) of the rows holding something besides the STT."""
-    filled = pc.fill_null(pa.nulls(layout.end_row - layout.first_data_row, pa.bool_()), False)
-    for column in layout.columns:
-        if column.field is not None and column.field != schema.SEQ:
-            filled = pc.or_(filled, clean_text(data[column.index]).is_valid())
-    return pc.indices_nonzero(filled)
+    filled = np.zeros(layout.end_row - layout.first_data_row, bool)
+    fields = [data[c.index] for c in layout.columns if c.field is not None and c.field != schema.SEQ]
+    for cleaned in clean_columns(fields):  # cleaned together, remembered for the steps after
+        filled |= np.asarray(cleaned.is_valid())
+    return pa.array(np.flatnonzero(filled).astype(np.uint64))
 
 
 def sheet_records(

@@ -17,7 +17,7 @@ kernel's regular expressions costs more than one string's match) and memoise the
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 
 import numpy as np
@@ -72,6 +72,8 @@ def as_text_array(values: pa.Array | pa.ChunkedArray | Iterable[str | None]) -> 
 _local = threading.local()
 # (the array, its distinct values or None when it has many, indices into them)
 _Encoding = tuple[pa.Array, pa.Array | None, pa.Array | None]
+# (function id, array id) → (the array, the function's result on it)
+_Results = dict[tuple[int, int], tuple[pa.Array, pa.Array]]
 
 
 @contextmanager
@@ -116,7 +118,7 @@ def distinct_form(values: pa.Array) -> tuple[pa.Array, pa.Array] | None:
 def _memoised(func: Callable[[pa.Array], pa.Array], values: pa.Array) -> pa.Array:
     """`func(values)`, remembered within `shared_encodings` for a module-level `func`, so a column
     cleaned by several steps is cleaned once."""
-    results: dict[tuple[int, int], tuple[pa.Array, pa.Array]] | None = getattr(_local, "results", None)
+    results: _Results | None = getattr(_local, "results", None)
     if results is None:
         return func(values)
     known = results.get((id(func), id(values)))
@@ -245,16 +247,45 @@ def _clean_column(values: pa.Array) -> pa.Array:
     return per_distinct(_clean, values)
 
 
+# Columns shorter than this are cleaned together (`clean_columns`).
+_BATCH_ROWS = 8_192
+
+
+def clean_columns(columns: Sequence[pa.Array]) -> list[pa.Array]:
+    """`clean_text` of each column. Short columns (a small sheet's) are cleaned in one pass over
+    them put end to end, so the kernels run once rather than once per column (cleaning works cell
+    by cell); within `shared_encodings` each column's result is remembered as its `clean_text`."""
+    columns = [as_text_array(column) for column in columns]
+    short = [i for i, column in enumerate(columns) if len(column) < _BATCH_ROWS]
+    results: _Results | None = getattr(_local, "results", None)
+    if results is not None:  # already cleaned
+        short = [i for i in short if _known_clean(results, columns[i]) is None]
+    out: dict[int, pa.Array] = {}
+    if len(short) > 1:
+        cleaned = _clean_column(pa.concat_arrays([columns[i] for i in short]))
+        start = 0
+        for i in short:
+            out[i] = cleaned.slice(start, len(columns[i]))
+            start += len(columns[i])
+            if results is not None:
+                results[(id(_clean_column), id(columns[i]))] = (columns[i], out[i])
+    return [out[i] if i in out else clean_text(column) for i, column in enumerate(columns)]
+
+
+def _known_clean(results: _Results, values: pa.Array) -> pa.Array | None:
+    known = results.get((id(_clean_column), id(values)))
+    return known[1] if known is not None and known[0] is values else None
+
+
 def take_text(values: pa.Array, indices: pa.Array) -> pa.Array:
     """`pc.take(values, indices)`; within `shared_encodings`, when the cleaned text of `values` is
     known, it is taken too and remembered as the result's, so cleaning the taken rows costs a take
     (cleaning works cell by cell)."""
     out = pc.take(values, indices)
-    results: dict[tuple[int, int], tuple[pa.Array, pa.Array]] | None = getattr(_local, "results", None)
-    if results is not None:
-        known = results.get((id(_clean_column), id(values)))
-        if known is not None and known[0] is values:
-            results[(id(_clean_column), id(out))] = (out, pc.take(known[1], indices))
+    results: _Results | None = getattr(_local, "results", None)
+    cleaned = _known_clean(results, values) if results is not None else None
+    if results is not None and cleaned is not None:
+        results[(id(_clean_column), id(out))] = (out, pc.take(cleaned, indices))
     return out
 
 
