@@ -196,11 +196,13 @@ def plausibility(text: str) -> int:
 
 class _Verdict(NamedTuple):
     """How a cell reads best; `tied`: the legacy readings that read as well as Unicode (the cell is
-    ambiguous), `plausible`: whether those tied readings look Vietnamese at all."""
+    ambiguous), `rivals`: the other legacy readings that read as well as a legacy `best`,
+    `plausible`: whether the best readings look Vietnamese at all."""
 
     best: Detected
     tied: tuple[Detected, ...] = ()
     plausible: bool = True
+    rivals: tuple[Detected, ...] = ()
 
 
 @lru_cache(maxsize=262_144)
@@ -209,16 +211,19 @@ def _judge(text: str) -> _Verdict:
     best: Detected = UNICODE
     best_score = plausibility(text)
     tied: tuple[Detected, ...] = ()
+    rivals: tuple[Detected, ...] = ()
     for encoding in ENCODINGS:
         decoded = decode_text(text, encoding)
         if decoded == unicodedata.normalize("NFC", text):
             continue
         score = plausibility(decoded)
         if score > best_score:
-            best, best_score, tied = encoding, score, ()
+            best, best_score, tied, rivals = encoding, score, (), ()
         elif score == best_score and best == UNICODE:
             tied = (*tied, encoding)
-    return _Verdict(best, tied, best_score > 0)
+        elif score == best_score:
+            rivals = (*rivals, encoding)
+    return _Verdict(best, tied, best_score > 0, rivals)
 
 
 def _as_arrow(s: pd.Series) -> pa.Array:
@@ -271,13 +276,15 @@ def _majority(verdicts: list[_Judged]) -> Detected | None:
 
 
 def _follow(verdict: _Verdict, majority: Detected | None) -> Detected:
-    return majority if majority is not None and majority in verdict.tied else verdict.best
+    followed = majority is not None and (majority in verdict.tied or majority in verdict.rivals)
+    return majority if followed and majority is not None else verdict.best
 
 
 def _chosen(column: _Column, majority: Detected | None) -> list[Detected]:
-    """The reading of each distinct candidate text. A tied cell follows `majority` (of its sheet)
-    when both readings look Vietnamese, else only its own column's majority: a typo'd VNI name
-    "Deãim" (VNI "Dễim") in a VNI column is VNI, a "Raúl" in a Unicode column stays."""
+    """The reading of each distinct candidate text. A tied cell (Unicode and legacy, or TCVN3 and
+    VNI) follows `majority` (of its sheet) when its best readings look Vietnamese, else only its
+    own column's majority: a typo'd VNI name "Deãim" (VNI "Dễim") or "Leâ Minh Ñt" (VNI "Lê Minh
+    Đt", TCVN3 "Leõ Minh ẹt") in a VNI column is VNI, a "Raúl" in a Unicode column stays."""
     own = _majority([column.judged])
     return [_follow(v, majority if v.plausible else own) for v in column.judged.values()]
 

@@ -149,3 +149,14 @@ def test_cells_implausible_either_way_follow_their_column_only() -> None:
     unicode_names = pd.Series(["Raúl", "Mai Thanh Deãim", "Nguyễn Văn Bình", "Trần Thị Mai"])
     assert legacy.repair(unicode_names).tolist() == unicode_names.tolist()
     assert legacy.repair(pd.Series(["Raúl"])).tolist() == ["Raúl"]
+
+
+def test_cells_reading_as_well_in_tcvn3_as_in_vni_follow_their_column() -> None:
+    # typo'd VNI names: TCVN3 "Leõ Minh ẹt" and VNI "Lê Minh Đt" read equally (badly)
+    vni = ["Leâ Minh Ñt", "Phan Coâng Haoø", "Nguyeãn Vaên Bình", "Traàn Thò Mai", "Leâ Vaên Tuøng"]
+    assert legacy.repair(pd.Series(vni)).tolist() == ["Lê Minh Đt", "Phan Công Haò", "Nguyễn Văn Bình",
+                                                      "Trần Thị Mai", "Lê Văn Tùng"]
+    # in a TCVN3 column the same cell reads TCVN3
+    tcvn3 = ["Leâ Minh Ñt", "NguyÔn V¨n An", "TrÇn ThÞ Mai", "Lª V¨n Tïng"]
+    assert legacy.repair(pd.Series(tcvn3)).tolist()[1:] == ["Nguyễn Văn An", "Trần Thị Mai", "Lê Văn Tùng"]
+    assert legacy.repair(pd.Series(tcvn3)).tolist()[0] == legacy.decode_text("Leâ Minh Ñt", "tcvn3")
