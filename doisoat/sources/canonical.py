@@ -3,6 +3,7 @@ each returning its values and, where a cell can be wrong, the per-row parse mess
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Mapping, Sequence
 
 import numpy as np
@@ -151,6 +152,22 @@ def resolve_offices(
         return columns, no_messages(len(names))
     unknown = pc.take(pa.array(~registry.known(lookup).to_numpy(dtype=bool)), index)
     return columns, cell_message(unknown, source, UNKNOWN_OFFICE, names)
+
+
+_Office = tuple[dict[str, str | None], str | None]
+_OFFICES: weakref.WeakKeyDictionary[OfficeRegistry, dict[tuple[str | None, str], _Office]] = \
+    weakref.WeakKeyDictionary()
+
+
+def resolve_office(name: str | None, registry: OfficeRegistry, source: str) -> _Office:
+    """`resolve_offices` of one name (a sheet's office): its unit columns' values and message,
+    remembered per registry, so a run's many sheets of the same office resolve it once."""
+    known = _OFFICES.setdefault(registry, {})
+    key = (name, source)
+    if key not in known:
+        units, message = resolve_offices(pa.array([name], pa.string()), registry, source)
+        known[key] = ({c: column[0].as_py() for c, column in units.items()}, message[0].as_py())
+    return known[key]
 
 
 def to_frame(tables: Sequence[pa.Table], columns: Sequence[str]) -> pd.DataFrame:

@@ -43,10 +43,8 @@ _DMY = r"(?P<day>\d{1,2})\s*[/.\-]\s*(?P<month>\d{1,2})\s*[/.\-]\s*(?P<year>\d{4
 _YMD = r"(?P<year>\d{4})-(?P<month>\d{1,2})-(?P<day>\d{1,2})"
 _SEP = r"\s*[,;\-]?\s*"
 # Optional time before or after the date, optional words ("ngày", "lúc") around them.
-_LENIENT = [
-    rf"(?i)^\D*?(?:{_time(1)}{_SEP}(?:ngày\s*)?)?{_DMY}(?:{_SEP}(?:lúc\s*)?{_time(2)})?\s*$",
-    rf"(?i)^\s*{_YMD}(?:[T\s]+{_time(2)})?\s*$",
-]
+_LENIENT_DMY = rf"(?i)^\D*?(?:{_time(1)}{_SEP}(?:ngày\s*)?)?{_DMY}(?:{_SEP}(?:lúc\s*)?{_time(2)})?\s*$"
+_LENIENT_ISO = rf"(?i)^\s*{_YMD}(?:[T\s]+{_time(2)})?\s*$"
 _SERIAL = r"^\s*(?P<days>[2-7]\d{4})(?:\.\d+)?\s*$"  # Excel 1900 serials of years 1954-2118
 # Excel's day 0 (1900 date system, leap-year bug included), in microseconds since 1970-01-01.
 _EXCEL_EPOCH_US = int((dt.datetime(1899, 12, 30) - dt.datetime(1970, 1, 1)).total_seconds()) * 1_000_000
@@ -83,6 +81,8 @@ def _parse(text: pa.Array, formats: Sequence[str]) -> pa.Array:
         if not pc.any(todo).as_py():
             break
         parsed = pc.strptime(text, format=fmt, unit=UNIT, error_is_null=True)
+        if parsed.null_count == len(parsed):  # no cell in this format (text dates in other forms)
+            continue
         parsed = _drop_doubtful(parsed, text, fmt)
         result = pc.coalesce(result, parsed)
         todo = pc.and_(todo, parsed.is_null())
@@ -115,10 +115,15 @@ def _drop_doubtful(parsed: pa.Array, text: pa.Array, fmt: str) -> pa.Array:
 def _lenient(text: pa.Array, todo: pa.Array, result: pa.Array) -> pa.Array:
     """Fill `result` where `todo` from the regex-based parsers (on cleaned text)."""
     sub = clean_text(pc.filter(text, todo))
-    parsed = pa.nulls(len(sub), TIMESTAMP)
-    for pattern in _LENIENT:
-        parsed = pc.coalesce(parsed, _from_components(sub, pattern))
-    parsed = pc.coalesce(parsed, _from_serial(sub))
+    parsed = _from_components(sub, _LENIENT_DMY)
+    # The other parsers (ISO dates, serial numbers) need a cell starting with a digit (cleaned text
+    # is trimmed): skipped, with their regex compiles, when no unread cell does (tick marks, words).
+    rest = pc.and_(parsed.is_null(), sub.is_valid())
+    if pc.any(rest).as_py() and \
+            pc.any(pc.and_(rest, pc.utf8_is_digit(pc.utf8_slice_codeunits(sub, 0, 1)))).as_py():
+        if pc.any(pc.and_(rest, pc.match_substring(sub, "-"))).as_py():  # ISO dates ("2019-01-05")
+            parsed = pc.coalesce(parsed, _from_components(sub, _LENIENT_ISO))
+        parsed = pc.coalesce(parsed, _from_serial(sub))
     return pc.replace_with_mask(result, todo, pc.coalesce(pc.filter(result, todo), parsed))
 
 

@@ -5,8 +5,9 @@ fields, together with the rows right below it that hold only header texts (the "
 hạn / Quá hạn" row under a merged "Trả kết quả"): for each column the lowest header cell that names
 a field wins. Merged cells read as their top-left value, so a group header names only its first
 column and the sub-header row decides. A row of column numbers ("(1)", "(2)"…) right after the
-header is skipped; the data end at the first footer row ("Tổng cộng…", "NGƯỜI LẬP SỔ", "(Ký, ghi rõ
-họ tên)", "…, ngày … tháng … năm …").
+header (empty rows between them aside: the second row of a two-row header all merged from above)
+is skipped; the data end at the first footer row ("Tổng cộng…", "NGƯỜI LẬP SỔ", "(Ký, ghi rõ họ
+tên)", "…, ngày … tháng … năm …").
 """
 
 from __future__ import annotations
@@ -131,6 +132,18 @@ def _is_numbering(cells: Sequence[str | None], header_columns: int) -> bool:
     return all(a < b for a, b in pairwise(numbers))
 
 
+def _after_numbering(texts: Sequence[pa.Array], row: int, header_columns: int) -> int:
+    """The first data row: `row` (the one after the header), or the row after the numbering row
+    when one follows the header, possibly below empty rows (the second row of a two-row header whose
+    cells are all merged from above reads empty)."""
+    n_rows = len(texts[0])
+    for below in range(row, min(row + MAX_HEADER_ROWS, n_rows)):
+        cells = [col[below].as_py() for col in texts]
+        if any(cell and cell.strip() for cell in cells):
+            return below + 1 if _is_numbering(cells, header_columns) else row
+    return row
+
+
 def _office_title(top: list[list[str | None]], header_row: int, prefixes: Sequence[str]) -> str | None:
     folded_prefixes = [fold_one(p) for p in prefixes]
     found = None
@@ -169,7 +182,7 @@ def locate_ledger(texts: Sequence[pa.Array], profile: LedgerProfile, location: L
     if n_rows == 0:
         raise LayoutError("empty sheet", location)
     depth = min(n_rows, profile.header_search_rows)
-    top = [[col[r].as_py() for col in texts] for r in range(depth)]  # the top rows only
+    top = [list(row) for row in zip(*(col[:depth].to_pylist() for col in texts), strict=True)]  # top rows
     matches = _RowMatches(top, profile.headers)
     for row in range(depth):
         if not any(_names_field(m) for m in matches[row]):
@@ -178,14 +191,11 @@ def locate_ledger(texts: Sequence[pa.Array], profile: LedgerProfile, location: L
         if found is None:
             continue
         header_rows, fields = found
-        first_data = header_rows[-1] + 1
-        numbering = [col[first_data].as_py() for col in texts] if first_data < n_rows else []
-        if numbering and _is_numbering(numbering, len(fields)):
-            first_data += 1
+        first_data = _after_numbering(texts, header_rows[-1] + 1, len(fields))
         footer = _footer_row(texts, first_data, profile.footer_patterns)
         end = n_rows if footer is None else footer
-        if footer is not None:
-            trailing = sum(pc.sum(col[footer + 1:].is_valid()).as_py() or 0 for col in texts)
+        if footer is not None and log.isEnabledFor(logging.DEBUG):
+            trailing = sum(len(col) - footer - 1 - col[footer + 1:].null_count for col in texts)
             log.debug("%s: footer at row %d, %d non-empty cells below it ignored", location, footer + 1,
                       trailing)
         columns = _columns(texts, top, header_rows, fields, first_data, end)
@@ -207,7 +217,8 @@ def _columns(
     for c, column in enumerate(texts):
         labels = [clean_one(top[r][c] or "") for r in header_rows]
         labels = [label for label in labels if label]
-        has_data = bool(pc.sum(column[first_data:end].is_valid()).as_py())
+        data = column[first_data:end]
+        has_data = data.null_count < len(data)
         if not labels and not has_data:
             continue
         header = labels[-1] if labels else column_letter(c)

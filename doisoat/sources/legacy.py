@@ -24,7 +24,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from importlib import resources
-from typing import Literal, get_args
+from typing import Literal, NamedTuple, get_args
 
 import numpy as np
 import pandas as pd
@@ -50,12 +50,16 @@ _SUSPECT = "[\x01-\x08\x0e-\x1b\u0080-\u00ff" + re.escape(_CP1252_HIGH) + "]"
 
 _TONES = frozenset("\u0300\u0301\u0303\u0309\u0323")
 # A Vietnamese syllable without its tone mark: onset, vowel cluster (with glides), final consonant.
-_SYLLABLE = re.compile(
-    "(?:ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdđghklmnprstvx])?"
-    "(?:uyê|uya|uyu|uây|uôi|ươi|ươu|oai|oay|oeo|iêu|yêu|ia|iê|iu|ya|yê|oa|oă|oe|oi|oo|ao|au|ay|ai|âu|ây"
-    "|eo|êu|ôi|ơi|ua|uâ|uê|ui|uô|uơ|uy|ưa|ưi|ưu|ươ|[aăâeêioôơuưy])"
-    "(?:ch|ng|nh|[cmnpt])?"
-)
+# Clusters ending in a glide or open diphthongs (ai, ao, eo, ia, ua, ươi…) take no final consonant
+# ("keot" is no syllable).
+_ONSET = "(?:ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdđghklmnprstvx])?"
+_OPEN = ("uyu|uya|uây|uôi|ươi|ươu|oai|oay|oeo|iêu|yêu|ia|iu|ya|ao|au|ay|ai|âu|ây|eo|êu|oi|ôi|ơi"
+         "|ua|ui|uơ|ưa|ưi|ưu")
+_CLOSABLE = "uyê|iê|yê|oa|oă|oe|oo|uâ|uê|uô|uy|ươ|[aăâeêioôơuưy]"
+_SYLLABLE = re.compile(f"{_ONSET}(?:{_OPEN}|(?:{_CLOSABLE})(?:ch|ng|nh|[cmnpt])?)")
+# An abbreviation of initials holding Đ ("ĐK", "HĐND", "QĐ"): capital consonants only (so a
+# Latin-1 "PEÑA", VNI-decoded "PEĐA", is none).
+_ABBREVIATION = re.compile("[BCDĐFGHJKLMNPQRSTVWXZ]{2,6}")
 _TOKEN_SPLIT = re.compile(r"[\s!-/:-@\[-`{-~]+")
 _AMBIGUOUS_SHARE = 0.5
 
@@ -159,17 +163,25 @@ def _tone_on_final_glide(word: str) -> bool:
     on the main vowel ("mão", "hải"); "uy" is the exception ("thuý")."""
     if len(word) < 2 or not any(ch in _TONES for ch in unicodedata.normalize("NFD", word[-1])):
         return False
-    last, before = _base(word[-1]), _base(word[-2])
-    return last in "iouy" and before in "aeiouy" and (before, last) != ("u", "y")
+    bases = "".join(_base(ch) for ch in word)
+    if bases[:-1] in ("gi", "qu"):  # the i of "gi", the u of "qu" belong to the onset ("giờ", "quở")
+        return False
+    last = "".join(ch for ch in unicodedata.normalize("NFD", word[-1]) if ch not in _TONES)
+    before = bases[-2]  # a closing glide is a plain i / o / u / y (the ơ of "thuở" is a main vowel)
+    return last in ("i", "o", "u", "y") and before in "aeiouy" and (before, last) != ("u", "y")
 
 
 def plausibility(text: str) -> int:
     """How Vietnamese the text looks: +1 per Vietnamese letter in a word that is a well-formed
     Vietnamese syllable (onset, vowel cluster, final; at most one tone mark), −2 per other word that
-    holds a non-ASCII character. Plain ASCII words (codes, abbreviations, numbers) count nothing."""
+    holds a non-ASCII character. Plain ASCII words (codes, abbreviations, numbers) count nothing; an
+    abbreviation of capitals holding Đ ("ĐK", "HĐND") counts +1 per Đ."""
     score = 0
     for token in _TOKEN_SPLIT.split(text):
         if token.isascii():
+            continue
+        if "Đ" in token and _ABBREVIATION.fullmatch(token):
+            score += token.count("Đ")
             continue
         if all(ch in _WORD_LETTERS for ch in token):
             marks = unicodedata.normalize("NFD", token.lower())
@@ -182,22 +194,36 @@ def plausibility(text: str) -> int:
     return score
 
 
+class _Verdict(NamedTuple):
+    """How a cell reads best; `tied`: the legacy readings that read as well as Unicode (the cell is
+    ambiguous), `rivals`: the other legacy readings that read as well as a legacy `best`,
+    `plausible`: whether the best readings look Vietnamese at all."""
+
+    best: Detected
+    tied: tuple[Detected, ...] = ()
+    plausible: bool = True
+    rivals: tuple[Detected, ...] = ()
+
+
 @lru_cache(maxsize=262_144)
-def _judge(text: str) -> tuple[Detected, Detected | None]:
-    """(best reading, the legacy reading that ties with Unicode when the cell is ambiguous)."""
+def _judge(text: str) -> _Verdict:
+    """The verdict on one cell."""
     best: Detected = UNICODE
     best_score = plausibility(text)
-    tied: Detected | None = None
+    tied: tuple[Detected, ...] = ()
+    rivals: tuple[Detected, ...] = ()
     for encoding in ENCODINGS:
         decoded = decode_text(text, encoding)
         if decoded == unicodedata.normalize("NFC", text):
             continue
         score = plausibility(decoded)
         if score > best_score:
-            best, best_score, tied = encoding, score, None
-        elif score == best_score and best == UNICODE and score > 0 and tied is None:
-            tied = encoding
-    return best, tied
+            best, best_score, tied, rivals = encoding, score, (), ()
+        elif score == best_score and best == UNICODE:
+            tied = (*tied, encoding)
+        elif score == best_score:
+            rivals = (*rivals, encoding)
+    return _Verdict(best, tied, best_score > 0, rivals)
 
 
 def _as_arrow(s: pd.Series) -> pa.Array:
@@ -217,21 +243,30 @@ def _candidates(values: pa.Array) -> pa.Array:
     return pc.and_(suspect, pc.invert(unicode_only))
 
 
-_Judged = dict[str, tuple[Detected, Detected | None]]
+_Judged = dict[str, _Verdict]
 
 
-def _judge_column(values: pa.Array) -> _Judged:
-    """Verdict per distinct candidate cell of a column."""
+class _Column(NamedTuple):
+    """The candidate cells of a column (`mask`), their distinct texts and the verdict on each."""
+
+    mask: pa.Array
+    distinct: pa.Array
+    judged: _Judged
+
+
+def _judge_column(values: pa.Array) -> _Column | None:
+    """Verdict per distinct candidate cell of a column; None without candidates."""
     mask = _candidates(values)
     if not pc.any(mask).as_py():
-        return {}
-    return {text: _judge(text) for text in pc.unique(pc.filter(values, mask)).to_pylist()}
+        return None
+    distinct = pc.unique(pc.filter(values, mask))
+    return _Column(mask, distinct, {text: _judge(text) for text in distinct.to_pylist()})
 
 
 def _majority(verdicts: list[_Judged]) -> Detected | None:
     """The legacy encoding most clear-cut cells (of a column or a whole sheet) are in, when they are
     more than half of the clear-cut non-ASCII cells."""
-    decided = [best for judged in verdicts for best, tied in judged.values() if tied is None]
+    decided = [v.best for judged in verdicts for v in judged.values() if not v.tied]
     votes = Counter(best for best in decided if best != UNICODE)
     if votes:
         encoding, count = votes.most_common(1)[0]
@@ -240,20 +275,32 @@ def _majority(verdicts: list[_Judged]) -> Detected | None:
     return None
 
 
-def _labels(values: pa.Array, judged: _Judged, majority: Detected | None) -> pa.Array:
-    labels = pa.array([UNICODE] * len(values), pa.string()) if len(values) else pa.array([], pa.string())
-    if not judged:
-        return labels
-    chosen = {text: (majority if tied is not None and tied == majority else best)
-              for text, (best, tied) in judged.items()}
-    mask = _candidates(values)
-    picked = pc.filter(values, mask)
-    return pc.replace_with_mask(labels, mask, pa.array([chosen[t] for t in picked.to_pylist()], pa.string()))
+def _follow(verdict: _Verdict, majority: Detected | None) -> Detected:
+    followed = majority is not None and (majority in verdict.tied or majority in verdict.rivals)
+    return majority if followed and majority is not None else verdict.best
+
+
+def _chosen(column: _Column, majority: Detected | None) -> list[Detected]:
+    """The reading of each distinct candidate text. A tied cell (Unicode and legacy, or TCVN3 and
+    VNI) follows `majority` (of its sheet) when its best readings look Vietnamese, else only its
+    own column's majority: a typo'd VNI name "Deãim" (VNI "Dễim") or "Leâ Minh Ñt" (VNI "Lê Minh
+    Đt", TCVN3 "Leõ Minh ẹt") in a VNI column is VNI, a "Raúl" in a Unicode column stays."""
+    own = _majority([column.judged])
+    return [_follow(v, majority if v.plausible else own) for v in column.judged.values()]
+
+
+def _spread(values: pa.Array, column: _Column, per_distinct: pa.Array, fill: pa.Array) -> pa.Array:
+    """`fill` with each candidate cell replaced by the `per_distinct` entry of its text."""
+    at = pc.index_in(pc.filter(values, column.mask), value_set=column.distinct)
+    return pc.replace_with_mask(fill, column.mask, pc.take(per_distinct, at))
 
 
 def _detect_array(values: pa.Array) -> pa.Array:
-    judged = _judge_column(values)
-    return _labels(values, judged, _majority([judged]))
+    labels = pa.repeat(pa.scalar(UNICODE, pa.string()), len(values))
+    column = _judge_column(values)
+    if column is None:
+        return labels
+    return _spread(values, column, pa.array(_chosen(column, _majority([column.judged])), pa.string()), labels)
 
 
 def detect(s: pd.Series) -> pd.Series:
@@ -343,19 +390,16 @@ def repair_columns(columns: list[pa.Array]) -> list[pa.Array]:
     """`repair` of the columns of one sheet: cells that read equally well as Unicode and as legacy
     text follow the sheet's majority (a header "Maõ hoà sô" is VNI when the sheet is)."""
     columns = [as_text_array(column) for column in columns]
-    screened = [may_hold_legacy(column) for column in columns]
-    verdicts = [_judge_column(column) if flag else {} for column, flag in zip(columns, screened, strict=True)]
-    majority = _majority(verdicts)
+    judged = [_judge_column(column) if may_hold_legacy(column) else None for column in columns]
+    majority = _majority([column.judged for column in judged if column is not None])
     out = []
-    for values, judged in zip(columns, verdicts, strict=True):
-        if judged:
-            labels = _labels(values, judged, majority)
-            legacy = pc.not_equal(labels, UNICODE)
-            if pc.any(legacy).as_py():
-                texts = pc.filter(values, legacy).to_pylist()
-                encodings = pc.filter(labels, legacy).to_pylist()
-                fixed = [decode_text(t, e) for t, e in zip(texts, encodings, strict=True)]
-                values = pc.replace_with_mask(values, legacy, pa.array(fixed, pa.string()))
+    for values, column in zip(columns, judged, strict=True):
+        if column is not None:
+            readings = _chosen(column, majority)
+            if any(reading != UNICODE for reading in readings):  # decoded once per distinct text
+                fixed = [text if reading == UNICODE else decode_text(text, reading)
+                         for text, reading in zip(column.judged, readings, strict=True)]
+                values = _spread(values, column, pa.array(fixed, pa.string()), values)
         out.append(_nfc(values))
     return out
 

@@ -34,7 +34,7 @@ from doisoat.sources.offices import OfficeRegistry, office_from_file_name
 from doisoat.sources.problems import cell_message, join_messages
 from doisoat.sources.profiles import RETURN_COLUMNS, LedgerProfile, ledger_profile
 from doisoat.sources.result import FAILED, READ, SKIPPED, FileLog, ReadResult
-from doisoat.sources.text import clean_text, fold_text, shared_encodings
+from doisoat.sources.text import clean_columns, clean_text, fold_text, shared_encodings, take_text
 from doisoat.sources.workbook import open_workbook, worksheets
 
 log = logging.getLogger(__name__)
@@ -131,11 +131,11 @@ def _read_csv_ledger(
 
 def _record_rows(data: Mapping[int, pa.Array], layout: LedgerLayout) -> pa.Array:
     """Positions (within the data rows) of the rows holding something besides the STT."""
-    filled = pc.fill_null(pa.nulls(layout.end_row - layout.first_data_row, pa.bool_()), False)
-    for column in layout.columns:
-        if column.field is not None and column.field != schema.SEQ:
-            filled = pc.or_(filled, clean_text(data[column.index]).is_valid())
-    return pc.indices_nonzero(filled)
+    filled = np.zeros(layout.end_row - layout.first_data_row, bool)
+    fields = [data[c.index] for c in layout.columns if c.field is not None and c.field != schema.SEQ]
+    for cleaned in clean_columns(fields):  # cleaned together, remembered for the steps after
+        filled |= np.asarray(cleaned.is_valid())
+    return pa.array(np.flatnonzero(filled).astype(np.uint64))
 
 
 def sheet_records(
@@ -171,7 +171,7 @@ def _sheet_records(
         if n == end - start:  # no blank row between the header and the footer: the slices are the rows
             cells, raw_cells = data, raw_data
         else:
-            cells = {i: pc.take(column, rows) for i, column in data.items()}
+            cells = {i: take_text(column, rows) for i, column in data.items()}  # cleaned text too
             raw_cells = {i: cells[i] if raw_data[i] is data[i] else pc.take(column, rows)
                          for i, column in raw_data.items()}
             raw_values = pool.submit(_taken, raw_values, rows)  # after it, on the same thread
@@ -251,11 +251,10 @@ def _canonical(
         office_text, office_source = layout.office_title, TITLE_SOURCE
     else:
         office_text, office_source = office_from_file_name(file_name), FILE_NAME_SOURCE
-    # one office per sheet: resolved once, its unit columns and message repeated on every row
-    units, office_message = canonical.resolve_offices(pa.array([office_text], pa.string()), registry,
-                                                      office_source)
-    out.update({c: canonical.constant(column[0].as_py(), n) for c, column in units.items()})
-    messages.append(canonical.constant(office_message[0].as_py(), n))
+    # one office per sheet (resolved once per run): its unit columns and message on every row
+    units, office_message = canonical.resolve_office(office_text, registry, office_source)
+    out.update({c: canonical.constant(value, n) for c, value in units.items()})
+    messages.append(canonical.constant(office_message, n))
 
     out[schema.RAW_VALUES] = raw_values.result()
     out[schema.PARSE_ERRORS] = join_messages(messages, n)

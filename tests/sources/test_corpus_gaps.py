@@ -1,7 +1,7 @@
-"""Variations the `--messy` scenarios produce that the ledger reader does not yet read right (found
-by `bench.bench_quality --files` and the messy demo). Each test states the right result and is
-marked `xfail(strict=True)`: when the reader is fixed it passes, strict xfail turns that into a
-failure, and the mark must then be removed so the test guards the fix."""
+"""Variations the `--messy` scenarios produce that the ledger reader once read wrong (found by
+`bench.bench_quality --files` and the messy demo): a numbering row under a two-row header with
+nothing split, and short legacy-font cells (a spoken receipt time, an abbreviation) in columns of
+otherwise ASCII or Unicode-looking text. Each test states the right result."""
 
 from __future__ import annotations
 
@@ -23,9 +23,6 @@ def _legacy_sheet(rows: list[list[Any]], encoding: legacy.Encoding) -> LedgerShe
                        two_row_header=False)
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError,
-                   reason="the numbering row under a two-row header whose second row is "
-                          "empty (single 'Trả kết quả' column) is read as a record")
 def test_numbering_row_under_a_two_row_header_with_nothing_split(tmp_path: Path) -> None:
     headers = [h for h in MAU06_HEADERS if h not in RETURN_SUBHEADERS]
     headers.insert(10, "Trả kết quả")
@@ -35,9 +32,6 @@ def test_numbering_row_under_a_two_row_header_with_nothing_split(tmp_path: Path)
     assert records[c.REF].tolist() == [f"single.xlsx!T1!{r}" for r in (10, 11, 12)]
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError,
-                   reason="'8 giờ 30, …' typed with a legacy font in a date column that is "
-                          "otherwise ASCII is not repaired before the date is parsed")
 @pytest.mark.parametrize("encoding", ["tcvn3", "vni"])
 def test_spoken_receipt_time_typed_with_a_legacy_font(tmp_path: Path, encoding: legacy.Encoding) -> None:
     rows = mau06_rows(lambda d: d.strftime("%d/%m/%Y"))
@@ -48,9 +42,6 @@ def test_spoken_receipt_time_typed_with_a_legacy_font(tmp_path: Path, encoding: 
     assert records[c.PARSE_ERRORS].isna().all()
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError,
-                   reason="a short legacy-font cell ('ĐK khai sinh') in a column of "
-                          "otherwise Unicode-looking text is not repaired")
 @pytest.mark.parametrize("encoding", ["tcvn3", "vni"])
 def test_abbreviated_procedure_typed_with_a_legacy_font(tmp_path: Path, encoding: legacy.Encoding) -> None:
     rows = mau06_rows()

@@ -58,3 +58,20 @@ def test_profile_formats_are_tried_first() -> None:
 def test_to_dates_truncates_to_midnight() -> None:
     parsed = parse_datetimes(pa.array(["05/01/2019 08:30:00", None]))
     assert to_dates(parsed).to_pylist() == [dt.datetime(2019, 1, 5), None]
+
+
+def test_a_column_mixing_every_form_parses_each_cell_as_alone() -> None:
+    texts = [text for text, _ in CASES]
+    assert parse_datetimes(pa.array(texts, pa.string())).to_pylist() == [e for _, e in CASES]
+
+
+@pytest.mark.parametrize("texts", [
+    ["x", "43470.5", "✓"],  # tick marks beside a serial number
+    ["x", "2019-01-05", "đã trả"],  # an ISO date beside words
+    ["43470", "43471"],  # serial numbers only
+    ["5/1/19", "x", "X"],  # text dates, tick marks: nothing starts the other parsers
+])
+def test_lenient_parsers_run_only_where_a_cell_may_need_them(texts: list[str]) -> None:
+    expected = [parse_datetimes(pa.array([t], pa.string())).to_pylist()[0] for t in texts]
+    assert parse_datetimes(pa.array(texts, pa.string())).to_pylist() == expected
+    assert expected.count(None) == sum(not t[0].isdigit() for t in texts)

@@ -24,12 +24,14 @@ from doisoat.sources.dates import parse_datetimes
 from doisoat.sources.jsonrows import json_objects
 from doisoat.sources.text import (
     blank_to_null,
+    clean_columns,
     clean_text,
     fold_text,
     key_many,
     match_key,
     per_distinct,
     shared_encodings,
+    take_text,
 )
 from doisoat.sources.timeformat import strftime
 from doisoat.sources.workbook import open_workbook
@@ -122,11 +124,12 @@ def test_key_many_matches_match_key() -> None:
     assert key_many(texts) == [k or "" for k in match_key(texts).to_pylist()]
 
 
-def test_datetime_cells_convert_as_arrow_converts_them() -> None:
+@pytest.mark.parametrize("n", [2_000, 20])  # pandas converts a long column, Arrow a short one
+def test_datetime_cells_convert_as_arrow_converts_them(n: int) -> None:
     rng = np.random.default_rng(13)
     cells = [dt.datetime(1970, 1, 1) + dt.timedelta(seconds=int(s), microseconds=int(u))
-             for s, u in zip(rng.integers(-3_000_000_000, 4_000_000_000, 2_000),
-                             rng.integers(0, 1_000_000, 2_000), strict=True)]
+             for s, u in zip(rng.integers(-3_000_000_000, 4_000_000_000, n),
+                             rng.integers(0, 1_000_000, n), strict=True)]
     cells += [dt.datetime(1000, 1, 1, 0, 0, 0, 5), dt.datetime(9999, 12, 31, 23, 59, 59, 999_999),
               pd.Timestamp("2019-01-05 08:30:00.5")]
     arrow = pc.cast(pa.array(cells, pa.timestamp("us")), pa.timestamp("s"), safe=False)
@@ -300,3 +303,29 @@ def test_fold_text_skips_only_the_steps_that_change_nothing(words: list[str | No
     plain = pc.replace_substring(pc.replace_substring_regex(
         pc.utf8_normalize(pc.utf8_lower(cleaned), "NFD"), r"\p{Mn}", ""), "đ", "d")
     assert fold_text(values).equals(plain)
+
+
+def _messy_column(n: int, seed: int) -> pa.Array:
+    rng = np.random.default_rng(seed)
+    words = ["  Đăng  ký ", "\u00a0Chứng thực", "", None, "a\tb", "Nguye\u0303n", "x\u200by", "plain"]
+    return pa.array([words[i] for i in rng.integers(0, len(words), n)], pa.string())
+
+
+def test_clean_columns_cleans_each_column_as_clean_text_does() -> None:
+    columns = [_messy_column(n, seed) for seed, n in enumerate((0, 1, 7, 300, 9_000, 40))]
+    with shared_encodings():
+        cleaned = clean_columns(columns)
+        assert all(clean_text(c) is r for c, r in zip(columns, cleaned, strict=True))  # remembered
+    for column, result in zip(columns, cleaned, strict=True):
+        assert result.to_pylist() == clean_text(column).to_pylist()
+
+
+def test_taken_rows_carry_their_cleaned_text() -> None:
+    column = _messy_column(500, 3)
+    rows = pa.array([4, 0, 499, 17, 17], pa.uint64())
+    with shared_encodings():
+        cleaned = clean_text(column)
+        taken = take_text(column, rows)
+        assert taken.equals(pc.take(column, rows))
+        assert clean_text(taken).equals(pc.take(cleaned, rows))
+    assert clean_text(taken).to_pylist() == pc.take(cleaned, rows).to_pylist()

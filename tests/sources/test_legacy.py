@@ -97,3 +97,66 @@ def test_ambiguous_cells_follow_the_column() -> None:
 def test_unknown_encoding_is_an_error() -> None:
     with pytest.raises(ValueError, match="unknown legacy encoding"):
         legacy.encode("a", "utf-7")  # type: ignore[arg-type]
+
+
+def test_syllables_with_gi_and_qu_onsets_and_open_clusters() -> None:
+    # "gi" / "qu" are onsets: the tone on the vowel after them is on the main vowel
+    for word in ("giờ", "Giữ", "quở", "giỏi", "người", "khuyên", "thuở", "rượu", "nguyệt", "hoặc"):
+        assert legacy.plausibility(word) > 0, word
+    # a cluster ending in a glide takes no final consonant; a tone on a closing glide is misplaced
+    for word in ("keỏt", "maõ", "haỉ"):
+        assert legacy.plausibility(word) < 0, word
+
+
+def test_abbreviations_holding_d_stroke_count_as_vietnamese() -> None:
+    assert legacy.plausibility("ĐK") > 0 and legacy.plausibility("HĐND") > 0
+    assert legacy.plausibility("PEĐA") < 0  # vowels: no abbreviation (a VNI reading of "PEÑA")
+
+
+@pytest.mark.parametrize("encoding", legacy.ENCODINGS)
+def test_short_legacy_cells_are_repaired(encoding: legacy.Encoding) -> None:
+    cells = ["ĐK khai sinh", "ĐK kết hôn", "QĐ số 12", "8 giờ 30, 05/01/2019"]
+    if encoding == "tcvn3":  # TCVN3 "giờ" reads "giê", a Unicode syllable too: decided by the column
+        cells[-1] = "Nhận hồ sơ (giờ, ngày) 8 giờ 30"
+    typed = pd.Series([legacy.encode(t, encoding) for t in cells])
+    assert legacy.repair(typed).tolist() == cells
+
+
+GENUINE = [
+    # Unicode Vietnamese, abbreviations and spoken times included
+    "ĐK khai sinh", "HĐND xã", "8 giờ 30, 05/01/2019", "Giữ nguyên", "Quở trách", "Người giữ giấy tờ",
+    "Nguyễn Thị Hoà", "Khuya", "§ 3 Điều 5",
+    # Latin-1 names and words: letters a legacy font writes, yet no Vietnamese reading is better
+    "José García", "Müller", "François", "Søren Ødegård", "PEÑA", "NUÑEZ", "Muñoz", "Ñoño", "Zoë",
+    "Ångström", "Björk", "Gérard Depardieu", "Hélène", "Côte d'Ivoire", "São Paulo", "Renée", "Noël",
+]
+
+
+def test_genuine_unicode_and_latin1_text_is_left_alone() -> None:
+    s = pd.Series(GENUINE)
+    assert legacy.detect(s).tolist() == ["unicode"] * len(GENUINE)
+    assert legacy.repair(s).tolist() == GENUINE
+    for text in GENUINE:  # alone, without a column to lean on
+        assert legacy.repair(pd.Series([text])).tolist() == [text]
+
+
+def test_cells_implausible_either_way_follow_their_column_only() -> None:
+    # a typo'd VNI name ("Dễim" for "Diễm") is no syllable read either way: its VNI column decides
+    vni_names = pd.Series(["Mai Thanh Deãim", "Nguyeãn Vaên Bình", "Traàn Thò Mai", "Leâ Vaên Tuøng"])
+    assert legacy.repair(vni_names).tolist() == ["Mai Thanh Dễim", "Nguyễn Văn Bình", "Trần Thị Mai",
+                                                 "Lê Văn Tùng"]
+    # the same kind of cell in a Unicode column, or alone, stays as typed
+    unicode_names = pd.Series(["Raúl", "Mai Thanh Deãim", "Nguyễn Văn Bình", "Trần Thị Mai"])
+    assert legacy.repair(unicode_names).tolist() == unicode_names.tolist()
+    assert legacy.repair(pd.Series(["Raúl"])).tolist() == ["Raúl"]
+
+
+def test_cells_reading_as_well_in_tcvn3_as_in_vni_follow_their_column() -> None:
+    # typo'd VNI names: TCVN3 "Leõ Minh ẹt" and VNI "Lê Minh Đt" read equally (badly)
+    vni = ["Leâ Minh Ñt", "Phan Coâng Haoø", "Nguyeãn Vaên Bình", "Traàn Thò Mai", "Leâ Vaên Tuøng"]
+    assert legacy.repair(pd.Series(vni)).tolist() == ["Lê Minh Đt", "Phan Công Haò", "Nguyễn Văn Bình",
+                                                      "Trần Thị Mai", "Lê Văn Tùng"]
+    # in a TCVN3 column the same cell reads TCVN3
+    tcvn3 = ["Leâ Minh Ñt", "NguyÔn V¨n An", "TrÇn ThÞ Mai", "Lª V¨n Tïng"]
+    assert legacy.repair(pd.Series(tcvn3)).tolist()[1:] == ["Nguyễn Văn An", "Trần Thị Mai", "Lê Văn Tùng"]
+    assert legacy.repair(pd.Series(tcvn3)).tolist()[0] == legacy.decode_text("Leâ Minh Ñt", "tcvn3")
