@@ -175,7 +175,37 @@ def _file_actions(conn: sa.Connection, side: str, record_table: sa.Table, incomi
             actions[name] = FILE_UNCHANGED
         else:
             actions[name] = FILE_REPLACED
+    actions.update(_moved_from_bare_names(conn, side, record_table, pairs))
     return actions
+
+
+def _moved_from_bare_names(conn: sa.Connection, side: str, record_table: sa.Table, pairs: pd.DataFrame
+                           ) -> dict[str, str]:
+    """Stored files to replace because they came back under a path: earlier versions named a file
+    in a sub-folder by its bare name ('T1.xlsx'), now by its path under the input folder
+    ('2019/T1.xlsx'). A stored bare name that is not delivered itself in this run and whose
+    contents (sha256) come back under such a path has its rows replaced by the path's, so an
+    upgrade does not load those files twice."""
+    names = pairs[schema.SOURCE_FILE].astype("str")
+    nested = names.str.contains("/", regex=False).to_numpy()
+    if not nested.any():
+        return {}
+    bare = names[nested].str.rsplit("/", n=1).str[-1]
+    wanted = set(zip(bare, pairs[schema.SOURCE_SHA256].astype("str")[nested], strict=True))
+    candidates = sorted(set(bare) - set(names))
+    q = _t(Quarantine)
+    moved: dict[str, str] = {}
+    for files in _chunks(candidates):
+        from_records = sa.select(record_table.c.source_file, record_table.c.source_sha256).where(
+            record_table.c.source_file.in_(files)
+        )
+        from_quarantine = sa.select(q.c.source_file, q.c.source_sha256).where(
+            q.c.side == side, q.c.source_file.in_(files)
+        )
+        for name, sha in conn.execute(sa.union(from_records, from_quarantine)).all():
+            if (name, sha) in wanted:
+                moved[name] = FILE_REPLACED
+    return moved
 
 
 def _load_by_file(conn: sa.Connection, table: sa.Table, frame: pd.DataFrame, actions: Mapping[str, str],

@@ -98,6 +98,32 @@ def test_redelivered_unchanged_file_is_skipped_and_new_file_added(migrated_url: 
     assert paper.groupby("loaded_run_id").size().to_dict() == {"r1": 7, "r2": 2}
 
 
+def test_a_file_stored_under_its_bare_name_and_delivered_under_its_path_is_moved(migrated_url: str) -> None:
+    # earlier versions named a ledger in a sub-folder by its bare name; the same bytes now come
+    # under their path: the rows move to the new name, they are not loaded a second time
+    load(migrated_url, "r1", base_delivery())
+    moved = base_delivery(paper_files=[FileSpec("2019/ledger_city.xlsx", "sha-a1", 4, CITY, quarantined=1),
+                                       FileSpec("ledger_p1.xlsx", "sha-b1", 3, WARD)])
+    stats = load(migrated_url, "r2", moved, minute=5)
+    assert stats.file_actions[("paper", "2019/ledger_city.xlsx")] == FILE_NEW
+    paper = read_table(migrated_url, "paper_record")
+    counts = paper[schema.SOURCE_FILE].value_counts().to_dict()
+    assert counts == {"2019/ledger_city.xlsx": 4, "ledger_p1.xlsx": 3}
+    quarantine = read_table(migrated_url, "quarantine")
+    assert "ledger_city.xlsx" not in set(quarantine[schema.SOURCE_FILE])
+
+
+def test_a_bare_name_with_other_contents_or_delivered_itself_is_kept(migrated_url: str) -> None:
+    load(migrated_url, "r1", base_delivery())
+    # other contents under the path: another file, not the stored one moved
+    other = base_delivery(paper_files=[FileSpec("2019/ledger_city.xlsx", "sha-z9", 2, CITY),
+                                       FileSpec("ledger_city.xlsx", "sha-a1", 4, CITY, quarantined=1),
+                                       FileSpec("ledger_p1.xlsx", "sha-b1", 3, WARD)])
+    load(migrated_url, "r2", other, minute=5)
+    counts = read_table(migrated_url, "paper_record")[schema.SOURCE_FILE].value_counts().to_dict()
+    assert counts == {"ledger_city.xlsx": 4, "ledger_p1.xlsx": 3, "2019/ledger_city.xlsx": 2}
+
+
 def test_corrected_file_replaces_that_files_rows(migrated_url: str) -> None:
     load(migrated_url, "r1", base_delivery())
     delivery = base_delivery()
