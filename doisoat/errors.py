@@ -8,7 +8,7 @@ so that Prefect retries only what a retry can fix.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 
 @dataclass(frozen=True)
@@ -57,6 +57,13 @@ class InputError(TerminalError):
         self.location = location or Location()
         where = str(self.location)
         super().__init__(f"{where}: {message}" if where else message)
+
+    def naming(self, file: str) -> InputError:
+        """The same error with its file named `file` (a file's path under the input folder, as
+        lineage names it, where the error was raised knowing only the path it opened)."""
+        if self.location.file is None or self.location.file == file:
+            return self
+        return type(self)(self.message, replace(self.location, file=file))
 
 
 class UnreadableFileError(InputError):

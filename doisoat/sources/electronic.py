@@ -111,7 +111,7 @@ def _read_export(
         except (UnreadableFileError, LayoutError) as exc:
             error = exc
     if error is not None:
-        files.fail(path, sha256, str(error))
+        files.fail(path, sha256, str(error.naming(name)))
     elif table is not None:
         files.sheet(path, sha256, None, table.num_rows, READ)
         tables.append(table)

@@ -85,7 +85,7 @@ def _read_workbook(
     try:
         book = open_workbook(path)
     except UnreadableFileError as exc:
-        files.fail(path, sha256, str(exc))
+        files.fail(path, sha256, str(exc.naming(name)))
         return []
     tables: list[pa.Table] = []
     outcomes: list[tuple[str, str, str | None, int]] = []  # sheet, status, reason, rows
@@ -119,7 +119,7 @@ def _read_csv_ledger(
         texts = repair_columns(raw)
         layout = locate_ledger(texts, profile, location)
     except UnreadableFileError as exc:
-        files.fail(path, sha256, str(exc))
+        files.fail(path, sha256, str(exc.naming(name)))
         return []
     except LayoutError as exc:
         files.fail(path, sha256, str(LayoutError(f"not a ledger: {exc.message}", location)))

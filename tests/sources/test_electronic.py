@@ -243,3 +243,15 @@ def test_same_named_exports_in_sub_folders_keep_distinct_refs_and_reconcile(tmp_
                        pipeline.derive_period(inputs))
     assert result.mismatches.empty
     assert sorted(result.matches[c.ELECTRONIC_REF]) == ["a/x.csv#2", "b/x.csv#2", "c/d/x.xlsx!Hồ sơ#2"]
+
+
+def test_a_failed_export_in_a_sub_folder_is_named_by_its_path_in_its_reason(tmp_path: Path) -> None:
+    folder = tmp_path / "electronic" / "phuong-1"
+    folder.mkdir(parents=True)
+    (folder / "export.xlsx").write_bytes(b"PK\x03\x04 half a zip")
+    (folder / "export.csv").write_bytes(b"")
+    result = read_electronic_exports(tmp_path / "electronic")
+    reasons = dict(zip(result.failed["file"], result.failed["reason"], strict=True))
+    assert sorted(reasons) == ["phuong-1/export.csv", "phuong-1/export.xlsx"]
+    for name, reason in reasons.items():
+        assert reason.startswith(f"file {name}: "), reason

@@ -334,3 +334,16 @@ def test_csv_ledger_in_a_sub_folder_is_named_by_its_path(tmp_path: Path) -> None
     result = read_paper_ledgers(tmp_path / "paper")
     assert sorted(result.records[c.REF]) == ["x/so.csv#2", "y/so.csv#2"]
     assert sorted(result.files["file"]) == ["x/so.csv", "y/so.csv"]
+
+
+def test_a_failed_file_in_a_sub_folder_is_named_by_its_path_in_its_reason(tmp_path: Path) -> None:
+    # the reason and the files log name the same file, whatever module found the fault
+    for folder in ("x", "y"):
+        (tmp_path / "paper" / folder).mkdir(parents=True)
+        (tmp_path / "paper" / folder / "so.xlsx").write_bytes(b"PK\x03\x04 half a zip")
+    (tmp_path / "paper" / "x" / "empty.csv").write_bytes(b"\n\n")
+    result = read_paper_ledgers(tmp_path / "paper")
+    reasons = dict(zip(result.failed["file"], result.failed["reason"], strict=True))
+    assert sorted(reasons) == ["x/empty.csv", "x/so.xlsx", "y/so.xlsx"]
+    for name, reason in reasons.items():
+        assert reason.startswith(f"file {name}: "), reason
