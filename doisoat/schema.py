@@ -279,15 +279,6 @@ BREAKDOWN_COLUMNS: Final = [
     SYNC_RATE,
     *MISMATCH_TYPES,
 ]
-# the breakdown's integer columns (the rest after the four labels are rates)
-BREAKDOWN_COUNTS: Final = [
-    PAPER_RECEIVED,
-    ELECTRONIC_RECEIVED,
-    PAPER_OVERDUE,
-    ELECTRONIC_OVERDUE,
-    RECEIVED_DIFFERENCE,
-    OVERDUE_DIFFERENCE,
-    PAPER_MATCHED,
-    *MISMATCH_TYPES,
-]
 BREAKDOWN_RATES: Final = [PAPER_ON_TIME_RATE, ELECTRONIC_ON_TIME_RATE, SYNC_RATE]
+# the breakdown's integer columns: every column after the four labels that is not a rate
+BREAKDOWN_COUNTS: Final = [column for column in BREAKDOWN_COLUMNS[4:] if column not in BREAKDOWN_RATES]
