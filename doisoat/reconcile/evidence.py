@@ -503,9 +503,3 @@ def agreed_text(bits: pd.Series | np.ndarray) -> pd.Series:
     codes = pd.to_numeric(values).fillna(-1).to_numpy(dtype="int64")
     dtype = pd.CategoricalDtype(pd.Index(agreed_labels(), dtype="str"))
     return pd.Series(pd.Categorical.from_codes(codes, dtype=dtype), index=values.index)
-
-
-def agreed_fields(points: pd.DataFrame) -> pd.Series:
-    """'code+applicant+date': the fields that gave a pair positive points (its explanation), as
-    text (`agreed_text` of `agreed_bits`)."""
-    return agreed_text(agreed_bits(points)).astype("string").set_axis(points.index)

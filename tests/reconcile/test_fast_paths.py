@@ -20,7 +20,8 @@ from doisoat.reconcile.evidence import (
     FIELDS,
     ScoredNamePairs,
     _rank_within,
-    agreed_fields,
+    agreed_bits,
+    agreed_text,
     applicant_points,
     applicant_points_per_pair,
     features,
@@ -209,8 +210,9 @@ def test_sorted_unique_is_np_unique(values: list[int]) -> None:
 def test_agreed_fields_name_every_field_with_positive_points(rows: list[list[float]]) -> None:
     points = pd.DataFrame(rows, columns=[f"{name}_points" for name in FIELDS], dtype="float64")
     want = ["+".join(name for name, v in zip(FIELDS, row, strict=True) if v > 0) for row in rows]
-    got = agreed_fields(points)
-    assert got.dtype == "string" and got.tolist() == want
+    bits = agreed_bits(points)
+    assert bits.dtype == np.uint8
+    assert agreed_text(bits).astype("str").tolist() == want
 
 
 @settings(max_examples=60, deadline=None)
