@@ -55,8 +55,11 @@ _TONES = frozenset("\u0300\u0301\u0303\u0309\u0323")
 _ONSET = "(?:ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdđghklmnprstvx])?"
 _OPEN = ("uyu|uya|uây|uôi|ươi|ươu|oai|oay|oeo|iêu|yêu|ia|iu|ya|ao|au|ay|ai|âu|ây|eo|êu|oi|ôi|ơi"
          "|ua|ui|uơ|ưa|ưi|ưu")
-_CLOSABLE = "uyê|iê|yê|oa|oă|oe|oo|uâ|uê|uô|uy|ươ|[aăâeêioôơuưy]"
-_SYLLABLE = re.compile(f"{_ONSET}(?:{_OPEN}|(?:{_CLOSABLE})(?:ch|ng|nh|[cmnpt])?)")
+_CLOSABLE = "oa|oă|oe|oo|uâ|uê|uy|[aăâeêioôơuưy]"
+# Diphthongs that always close (with a consonant here, with a glide in _OPEN): "tiên", never "tiê".
+_CLOSED = "uyê|iê|yê|uô|ươ"
+_FINAL = "(?:ch|ng|nh|[cmnpt])"
+_SYLLABLE = re.compile(f"{_ONSET}(?:{_OPEN}|(?:{_CLOSED}){_FINAL}|(?:{_CLOSABLE}){_FINAL}?)")
 # An abbreviation of initials holding Đ ("ĐK", "HĐND", "QĐ"): capital consonants only (so a
 # Latin-1 "PEÑA", VNI-decoded "PEĐA", is none).
 _ABBREVIATION = re.compile("[BCDĐFGHJKLMNPQRSTVWXZ]{2,6}")
@@ -223,7 +226,17 @@ def _judge(text: str) -> _Verdict:
             tied = (*tied, encoding)
         elif score == best_score:
             rivals = (*rivals, encoding)
+    if best != UNICODE and _abbreviations_only(decode_text(text, best)):
+        # "ĐK" typed in VNI, but also "CNN®" or "§§ 3": capitals holding Đ alone cannot tell a
+        # legacy font from Western text, so such a cell follows its sheet rather than deciding it
+        return _Verdict(UNICODE, (best, *rivals), True)
     return _Verdict(best, tied, best_score > 0, rivals)
+
+
+def _abbreviations_only(text: str) -> bool:
+    """Every non-ASCII word of `text` is an abbreviation of capitals holding Đ ("ĐK", "HĐND")."""
+    words = [token for token in _TOKEN_SPLIT.split(text) if not token.isascii()]
+    return bool(words) and all("Đ" in w and _ABBREVIATION.fullmatch(w) for w in words)
 
 
 def _as_arrow(s: pd.Series) -> pa.Array:
@@ -266,7 +279,13 @@ def _judge_column(values: pa.Array) -> _Column | None:
 def _majority(verdicts: list[_Judged]) -> Detected | None:
     """The legacy encoding most clear-cut cells (of a column or a whole sheet) are in, when they are
     more than half of the clear-cut non-ASCII cells."""
-    decided = [v.best for judged in verdicts for v in judged.values() if not v.tied]
+    # a cell that reads as well in Unicode as in a legacy font and looks Vietnamese either way, or
+    # as well in TCVN3 as in VNI, decides nothing; one that reads badly every way votes Unicode (a
+    # "Björn" or "½" must not let one odd cell make a legacy majority of a Unicode column)
+    decided = [
+        v.best for judged in verdicts for v in judged.values()
+        if not (v.tied and v.plausible) and not v.rivals
+    ]
     votes = Counter(best for best in decided if best != UNICODE)
     if votes:
         encoding, count = votes.most_common(1)[0]

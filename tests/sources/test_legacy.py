@@ -160,3 +160,40 @@ def test_cells_reading_as_well_in_tcvn3_as_in_vni_follow_their_column() -> None:
     tcvn3 = ["Leâ Minh Ñt", "NguyÔn V¨n An", "TrÇn ThÞ Mai", "Lª V¨n Tïng"]
     assert legacy.repair(pd.Series(tcvn3)).tolist()[1:] == ["Nguyễn Văn An", "Trần Thị Mai", "Lê Văn Tùng"]
     assert legacy.repair(pd.Series(tcvn3)).tolist()[0] == legacy.decode_text("Leâ Minh Ñt", "tcvn3")
+
+
+@pytest.mark.parametrize("odd", ["§§ 3", "CNN®", "Björn Åkesson", "Loïc Dubois"])
+def test_one_odd_cell_does_not_turn_a_unicode_sheet_legacy(odd: str) -> None:
+    # cells that read badly every way vote Unicode, and capitals holding Đ alone ("CNN®" read in
+    # .VnTimeH) follow their sheet instead of deciding it: a Unicode sheet keeps its text
+    import pyarrow as pa
+
+    names = ["Họ tên", "Tô Lâm", "Lê Hà", "Võ Tài", "Nguyễn Văn An", "Jürgen Müller", "Søren Ødegård"]
+    notes = ["Ghi chú", "Trả tại bộ phận", None, odd, "Đúng hạn", "Bổ sung", None]
+    procedures = [
+        "Tên thủ tục", "Đăng ký khai sinh", "Chứng thực", "Xác nhận", "Cấp bản sao", "Hộ tịch", "ĐK kết hôn",
+    ]
+    columns = [names, notes, procedures]
+    out = legacy.repair_columns([pa.array(col, pa.string()) for col in columns])
+    for before, after in zip(columns, out, strict=True):
+        kept = [b == a for b, a in zip(before, after.to_pylist(), strict=True)]
+        # only the odd cell itself may read otherwise ("Loïc" as TCVN3 "Lọc", an old limit of one cell)
+        assert all(kept) or (before is notes and sum(not k for k in kept) == 1 and not kept[3])
+
+
+def test_a_vni_abbreviation_follows_a_vni_sheet() -> None:
+    # "ÑK" (VNI "ĐK") alone cannot tell VNI from Western text: in a VNI sheet it is VNI
+    import pyarrow as pa
+
+    texts = ("Tên thủ tục", "Đăng ký khai sinh", "Chứng thực bản sao")
+    column = pa.array([*(legacy.encode(text, "vni") for text in texts), "ÑK ket hon"], pa.string())
+    assert legacy.repair_columns([column])[0].to_pylist() == [*texts, "ĐK ket hon"]
+    alone = pa.array(["Tên thủ tục", "Đăng ký khai sinh", "ÑK ket hon"], pa.string())
+    assert legacy.repair_columns([alone])[0].to_pylist()[2] == "ÑK ket hon"  # a Unicode sheet: left
+
+
+def test_a_vni_column_of_short_names_is_read_as_vni_not_tcvn3() -> None:
+    # "LYÙ" reads as TCVN3 "LYỄ" as well as VNI "LÝ": such cells follow the column, they do not vote
+    column = pd.Series(["LYÙ", "MYÕ", "NGOÏC", "PHUÙC", "DUÕNG", "NGUYEÃN VAÊN AN", "TRAÀN THÒ MAI"])
+    want = ["LÝ", "MỸ", "NGỌC", "PHÚC", "DŨNG", "NGUYỄN VĂN AN", "TRẦN THỊ MAI"]
+    assert legacy.repair(column).tolist() == want
