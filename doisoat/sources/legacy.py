@@ -226,9 +226,10 @@ def _judge(text: str) -> _Verdict:
             tied = (*tied, encoding)
         elif score == best_score:
             rivals = (*rivals, encoding)
-    if best != UNICODE and _abbreviations_only(decode_text(text, best)):
-        # "ĐK" typed in VNI, but also "CNN®" or "§§ 3": capitals holding Đ alone cannot tell a
-        # legacy font from Western text, so such a cell follows its sheet rather than deciding it
+    if best != UNICODE and (best_score <= 1 or _abbreviations_only(decode_text(text, best))):
+        # one Vietnamese letter ("Hé" = TCVN3 "Hộ", but also "½" = "ẵ", "Loïc" = "Lọc") or capitals
+        # holding Đ alone ("ÑK" = VNI "ĐK", but also "CNN®", "§§ 3") cannot tell a legacy font from
+        # Western text: such a cell follows its sheet rather than deciding it
         return _Verdict(UNICODE, (best, *rivals), True)
     return _Verdict(best, tied, best_score > 0, rivals)
 

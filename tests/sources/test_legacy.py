@@ -162,7 +162,7 @@ def test_cells_reading_as_well_in_tcvn3_as_in_vni_follow_their_column() -> None:
     assert legacy.repair(pd.Series(tcvn3)).tolist()[0] == legacy.decode_text("Leâ Minh Ñt", "tcvn3")
 
 
-@pytest.mark.parametrize("odd", ["§§ 3", "CNN®", "Björn Åkesson", "Loïc Dubois"])
+@pytest.mark.parametrize("odd", ["§§ 3", "CNN®", "Björn Åkesson", "Loïc Dubois", "½"])
 def test_one_odd_cell_does_not_turn_a_unicode_sheet_legacy(odd: str) -> None:
     # cells that read badly every way vote Unicode, and capitals holding Đ alone ("CNN®" read in
     # .VnTimeH) follow their sheet instead of deciding it: a Unicode sheet keeps its text
@@ -175,10 +175,20 @@ def test_one_odd_cell_does_not_turn_a_unicode_sheet_legacy(odd: str) -> None:
     ]
     columns = [names, notes, procedures]
     out = legacy.repair_columns([pa.array(col, pa.string()) for col in columns])
-    for before, after in zip(columns, out, strict=True):
-        kept = [b == a for b, a in zip(before, after.to_pylist(), strict=True)]
-        # only the odd cell itself may read otherwise ("Loïc" as TCVN3 "Lọc", an old limit of one cell)
-        assert all(kept) or (before is notes and sum(not k for k in kept) == 1 and not kept[3])
+    assert [col.to_pylist() for col in out] == columns
+
+
+@pytest.mark.parametrize(("typed", "encoding", "meant"), [("Hé", "tcvn3", "Hộ"), ("Ch\u00e6", "vni", "Chỉ")])
+def test_a_one_letter_cell_follows_its_sheet(typed: str, encoding: str, meant: str) -> None:
+    # "Hé" is TCVN3 "Hộ" but also plain "Hé"; "½" would be TCVN3 "ẵ": one Vietnamese letter decides
+    # nothing, the sheet does
+    import pyarrow as pa
+
+    texts = ("Họ và tên", "Nguyễn Văn An", "Đăng ký khai sinh")
+    legacy_sheet = pa.array([*(legacy.encode(x, encoding) for x in texts), typed], pa.string())
+    assert legacy.repair_columns([legacy_sheet])[0].to_pylist() == [*texts, meant]
+    unicode_sheet = pa.array([*texts, typed, "½", "Loïc"], pa.string())
+    assert legacy.repair_columns([unicode_sheet])[0].to_pylist() == [*texts, typed, "½", "Loïc"]
 
 
 def test_a_vni_abbreviation_follows_a_vni_sheet() -> None:
