@@ -126,7 +126,8 @@ def _is_numbering(cells: Sequence[str | None], header_columns: int) -> bool:
     """A row of increasing column numbers ("(1)", "(2)"… or 1, 2… or A, B…) under most columns."""
     filled = [c.strip() for c in cells if c and c.strip()]
     found = [_NUMBERING.match(c) for c in filled]
-    if len(filled) < max(2, header_columns // 2) or not all(found):
+    # three cells at least: a first record with only an STT "1" and a quantity "2" is no numbering
+    if len(filled) < max(3, header_columns // 2) or not all(found):
         return False
     numbers = [int(m.group(1)) if m.group(1).isdigit() else ord(m.group(1).upper()) for m in found if m]
     return all(a < b for a, b in pairwise(numbers))
@@ -192,6 +193,8 @@ def locate_ledger(texts: Sequence[pa.Array], profile: LedgerProfile, location: L
             continue
         header_rows, fields = found
         first_data = _after_numbering(texts, header_rows[-1] + 1, len(fields))
+        if first_data > header_rows[-1] + 1:
+            log.info("%s: row %d read as the row of column numbers, not a record", location, first_data)
         footer = _footer_row(texts, first_data, profile.footer_patterns)
         end = n_rows if footer is None else footer
         if footer is not None and log.isEnabledFor(logging.DEBUG):

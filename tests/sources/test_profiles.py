@@ -141,3 +141,15 @@ def test_a_sparse_first_data_row_is_not_taken_for_the_numbering_row() -> None:
     ]
     layout = locate_ledger(_columns(rows), ledger_profile(), HERE)
     assert (layout.first_data_row, layout.end_row) == (1, 3)
+
+
+def test_a_row_of_column_numbers_needs_three_increasing_cells() -> None:
+    # a first record holding only an STT "1" and a quantity "2" must stay a record, never be
+    # skipped as the numbering row under the header
+    from doisoat.sources.ledger_layout import _is_numbering
+
+    assert _is_numbering(["(1)", "(2)", "(3)", None], 4)
+    assert _is_numbering(["1", "2", "3", "4", "5", "6"], 6)
+    assert not _is_numbering(["1", None, None, "2"], 4)
+    assert not _is_numbering(["(1)", "(3)", "(2)", "(4)"], 4)
+    assert not _is_numbering(["1", "2", "3", None, None, None, None, None], 8)  # under half the columns
