@@ -10,7 +10,7 @@ from typing import Final
 
 # --- lineage: on every input row -------------------------------------------------------------
 REF: Final = "ref"  # paper "<file>!<sheet>!<row>", electronic "<file>#<row>"
-SOURCE_FILE: Final = "source_file"  # file name as delivered (no directory)
+SOURCE_FILE: Final = "source_file"  # path under the input folder, "/"-separated ("2019/T1.xlsx")
 SOURCE_SHA256: Final = "source_sha256"
 SOURCE_SHEET: Final = "source_sheet"  # None for CSV
 SOURCE_ROW: Final = "source_row"  # 1-based row number as a spreadsheet program shows it
