@@ -69,13 +69,11 @@ class Checked:
 def read_inputs(
     paper_dir: Path, electronic_dir: Path, offices_file: Path | None = None, profile: Path | None = None
 ) -> Inputs:
-    """Read every ledger and export; unreadable files are recorded, not fatal."""
+    """Read every ledger and export; unreadable files are recorded (`failed`, logged by the
+    readers), not fatal."""
     registry: OfficeRegistry | None = load_office_registry(offices_file) if offices_file else None
     paper = read_paper_ledgers(paper_dir, registry)
     electronic = read_electronic_exports(electronic_dir, registry, profile=profile)
-    for side, result in ((PAPER, paper), (ELECTRONIC, electronic)):
-        for row in result.failed.itertuples():
-            log.error("%s input %s could not be read: %s", side, row.file, row.reason)
     offices = _office_table(paper.records, electronic.records, registry)
     return Inputs(paper=paper, electronic=electronic, offices=offices)
 
