@@ -23,7 +23,7 @@ import pyarrow.csv as pcsv
 from doisoat import schema
 from doisoat.errors import ConfigError, LayoutError, Location, UnreadableFileError
 from doisoat.sources import canonical, textfile
-from doisoat.sources.discovery import find_files, relative_name, sha256_of, warn_duplicate_names
+from doisoat.sources.discovery import find_files, sha256_of, warn_duplicate_names
 from doisoat.sources.encodings import UTF8, UTF8_BOM, describe
 from doisoat.sources.jsonrows import json_objects
 from doisoat.sources.legacy import repair_array, repair_lines
@@ -72,7 +72,7 @@ def read_electronic_exports(
     with ThreadPoolExecutor(max_workers=1) as hasher:  # hashing runs beside parsing (it frees the GIL)
         digests = [hasher.submit(_sha256_or_error, path) for path in paths]
         for path, digest in zip(paths, digests, strict=True):
-            _read_export(path, relative_name(path, electronic_dir), digest, profiles, registry, files, tables)
+            _read_export(path, files.name_of(path), digest, profiles, registry, files, tables)
     records = canonical.to_frame(tables, schema.ELECTRONIC_COLUMNS)
     log.info("read %d electronic records from %s (%d files failed)", len(records), electronic_dir,
              len(files.failed))

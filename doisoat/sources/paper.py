@@ -26,7 +26,7 @@ from doisoat import schema
 from doisoat.errors import ConfigError, LayoutError, Location, UnreadableFileError
 from doisoat.sources import canonical, textfile
 from doisoat.sources.dates import parse_datetimes, to_dates
-from doisoat.sources.discovery import find_files, relative_name, sha256_of, warn_duplicate_names
+from doisoat.sources.discovery import find_files, sha256_of, warn_duplicate_names
 from doisoat.sources.jsonrows import json_objects
 from doisoat.sources.ledger_layout import LedgerColumn, LedgerLayout, locate_ledger
 from doisoat.sources.legacy import repair_columns
@@ -64,7 +64,7 @@ def read_paper_ledgers(paper_dir: Path, offices: OfficeRegistry | None = None) -
     paths = find_files(paper_dir, LEDGER_SUFFIXES)
     warn_duplicate_names(paths, paper_dir)
     for path in paths:
-        tables.extend(_read_workbook(path, relative_name(path, paper_dir), profile, registry, files))
+        tables.extend(_read_workbook(path, files.name_of(path), profile, registry, files))
     records = canonical.to_frame(tables, schema.PAPER_COLUMNS)
     log.info("read %d paper records from %s (%d files failed)", len(records), paper_dir, len(files.failed))
     return ReadResult(records, *files.frames())

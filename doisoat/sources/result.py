@@ -43,13 +43,13 @@ class ReadResult:
 class FileLog:
     """Collects the `files` and `failed` rows while files are read."""
 
+    root: Path  # the input folder: files are named by their path relative to it
     files: list[dict[str, object]] = field(default_factory=list)
     failed: list[dict[str, object]] = field(default_factory=list)
-    root: Path | None = None  # the input folder: files are named by their path relative to it
 
     def name_of(self, path: Path) -> str:
-        """The file's name in the log: its path relative to `root` ("a/T1.xlsx"), as in lineage."""
-        return path.name if self.root is None else relative_name(path, self.root)
+        """The file's name in lineage, refs and the log: its path relative to `root` ("a/T1.xlsx")."""
+        return relative_name(path, self.root)
 
     def sheet(self, path: Path, sha256: str | None, sheet: str | None, rows: int, status: str,
               reason: str | None = None) -> None:
