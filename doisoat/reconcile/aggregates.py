@@ -44,7 +44,11 @@ def _counts(paper: pd.DataFrame, electronic: pd.DataFrame, period: Period, keys:
     return out[[*keys, c.PAPER_RECEIVED, c.ELECTRONIC_RECEIVED, c.PAPER_OVERDUE, c.ELECTRONIC_OVERDUE]]
 
 
-def _with_rates(df: pd.DataFrame) -> pd.DataFrame:
+def with_rates(df: pd.DataFrame) -> pd.DataFrame:
+    """`df` (changed in place) with what its counts give: the differences (electronic − paper), the
+    on-time rates ((received − overdue) / received) and, when it has `paper_matched`, the sync rate
+    (paper_matched / paper_received); a rate is NaN without rows on its side. One definition for
+    the summary, the breakdown and the report's level rows summed from it."""
     df[c.RECEIVED_DIFFERENCE] = df[c.ELECTRONIC_RECEIVED] - df[c.PAPER_RECEIVED]
     df[c.OVERDUE_DIFFERENCE] = df[c.ELECTRONIC_OVERDUE] - df[c.PAPER_OVERDUE]
     for rate, received, overdue in (
@@ -53,6 +57,9 @@ def _with_rates(df: pd.DataFrame) -> pd.DataFrame:
     ):
         n = df[received].astype("float64")
         df[rate] = np.where(n > 0, (n - df[overdue]) / n.where(n > 0, 1.0), np.nan)
+    if c.PAPER_MATCHED in df.columns:
+        n = df[c.PAPER_RECEIVED].astype("float64")
+        df[c.SYNC_RATE] = np.where(n > 0, df[c.PAPER_MATCHED] / n.where(n > 0, 1.0), np.nan)
     return df
 
 
@@ -82,7 +89,7 @@ def summarise(paper: pd.DataFrame, electronic: pd.DataFrame, period: Period) -> 
     out[num] = out[num].astype("int64")
     out[c.PERIOD_START] = period.start
     out[c.PERIOD_END] = period.end
-    return _with_rates(out)[c.SUMMARY_COLUMNS].reset_index(drop=True)
+    return with_rates(out)[c.SUMMARY_COLUMNS].reset_index(drop=True)
 
 
 PAPER_MATCHED = c.PAPER_MATCHED  # paper rows linked to an electronic record
@@ -278,7 +285,7 @@ def breakdown(
     same per level (unit_code '*').
 
     Columns: schema.BREAKDOWN_COLUMNS: the counts of each side, their differences and on-time
-    rates as in the summary (`_with_rates`), `paper_matched`, `sync_rate` (paper_matched /
+    rates as in the summary (`with_rates`), `paper_matched`, `sync_rate` (paper_matched /
     paper_received: the share of paper dossiers found in the software; NaN without paper rows)
     and one count column per mismatch type (schema.MISMATCH_TYPES). A value group exists when a
     row of either side has it; findings count where their paper row (else electronic row) is.
@@ -360,8 +367,6 @@ def breakdown(
     out = pd.concat(frames, ignore_index=True)
     numbers = [*c.BREAKDOWN_COLUMNS[4:8], PAPER_MATCHED, *c.MISMATCH_TYPES]
     out[numbers] = out[numbers].round().astype("int64")
-    out = _with_rates(out)
-    n = out[c.PAPER_RECEIVED].astype("float64")
-    out[c.SYNC_RATE] = np.where(n > 0, out[PAPER_MATCHED] / n.where(n > 0, 1.0), np.nan)
+    out = with_rates(out)
     out = out[c.BREAKDOWN_COLUMNS]
     return out.sort_values([c.DIMENSION, c.LEVEL, c.UNIT_CODE, c.DIMENSION_VALUE], ignore_index=True)

@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from doisoat import schema
+from doisoat.reconcile.aggregates import with_rates
 from doisoat.reports import labels
 from doisoat.reports.display import text
 from doisoat.reports.privacy import mask_series
@@ -37,21 +38,10 @@ COUNTS: Final = [
 ]
 
 
-def _share(part: pd.Series, whole: pd.Series) -> pd.Series:
-    whole = whole.astype("float64")
-    return (part.astype("float64") / whole.where(whole > 0)).astype("float64")
-
-
 def with_indicators(frame: pd.DataFrame) -> pd.DataFrame:
-    """`frame` (with COUNTS) plus the on-time rates and the sync rate of its counts."""
-    out = frame.copy()
-    for rate, received, overdue in (
-        (schema.PAPER_ON_TIME_RATE, schema.PAPER_RECEIVED, schema.PAPER_OVERDUE),
-        (schema.ELECTRONIC_ON_TIME_RATE, schema.ELECTRONIC_RECEIVED, schema.ELECTRONIC_OVERDUE),
-    ):
-        out[rate] = _share(out[received] - out[overdue], out[received])
-    out[schema.SYNC_RATE] = _share(out[schema.PAPER_MATCHED], out[schema.PAPER_RECEIVED])
-    return out
+    """`frame` (with COUNTS) plus the on-time rates and the sync rate of its counts, as the engine
+    defines them (`aggregates.with_rates`)."""
+    return with_rates(frame.copy())
 
 
 def month_label(values: pd.Series) -> pd.Series:
