@@ -183,7 +183,7 @@ def plausibility(text: str) -> int:
     for token in _TOKEN_SPLIT.split(text):
         if token.isascii():
             continue
-        if "Đ" in token and _ABBREVIATION.fullmatch(token):
+        if _is_abbreviation(token):
             score += token.count("Đ")
             continue
         if all(ch in _WORD_LETTERS for ch in token):
@@ -234,10 +234,15 @@ def _judge(text: str) -> _Verdict:
     return _Verdict(best, tied, best_score > 0, rivals)
 
 
+def _is_abbreviation(word: str) -> bool:
+    """An abbreviation of capitals holding Đ ("ĐK", "HĐND")."""
+    return "Đ" in word and _ABBREVIATION.fullmatch(word) is not None
+
+
 def _abbreviations_only(text: str) -> bool:
-    """Every non-ASCII word of `text` is an abbreviation of capitals holding Đ ("ĐK", "HĐND")."""
+    """Every non-ASCII word of `text` is an abbreviation of capitals holding Đ."""
     words = [token for token in _TOKEN_SPLIT.split(text) if not token.isascii()]
-    return bool(words) and all("Đ" in w and _ABBREVIATION.fullmatch(w) for w in words)
+    return bool(words) and all(_is_abbreviation(w) for w in words)
 
 
 def _as_arrow(s: pd.Series) -> pa.Array:
