@@ -153,19 +153,8 @@ def _file_actions(conn: sa.Connection, side: str, record_table: sa.Table, incomi
         raise WarehouseError(
             f"{side} files delivered twice with different contents under the same name: {clashing}"
         )
-    q = _t(Quarantine)
-    existing: list[tuple[str, str]] = []
-    for files in _chunks(sorted(pairs[schema.SOURCE_FILE].unique())):
-        from_records = sa.select(record_table.c.source_file, record_table.c.source_sha256).where(
-            record_table.c.source_file.in_(files)
-        )
-        from_quarantine = sa.select(q.c.source_file, q.c.source_sha256).where(
-            q.c.side == side, q.c.source_file.in_(files)
-        )
-        rows = conn.execute(sa.union(from_records, from_quarantine)).all()
-        existing.extend((r[0], r[1]) for r in rows)
     known: dict[str, set[str]] = {}
-    for name, sha in existing:
+    for name, sha in _stored_files(conn, side, record_table, sorted(pairs[schema.SOURCE_FILE].unique())):
         known.setdefault(name, set()).add(sha)
     actions: dict[str, str] = {}
     for name, sha in zip(pairs[schema.SOURCE_FILE], pairs[schema.SOURCE_SHA256], strict=True):
@@ -193,19 +182,28 @@ def _moved_from_bare_names(conn: sa.Connection, side: str, record_table: sa.Tabl
     bare = names[nested].str.rsplit("/", n=1).str[-1]
     wanted = set(zip(bare, pairs[schema.SOURCE_SHA256].astype("str")[nested], strict=True))
     candidates = sorted(set(bare) - set(names))
+    return {
+        name: FILE_REPLACED
+        for name, sha in _stored_files(conn, side, record_table, candidates)
+        if (name, sha) in wanted
+    }
+
+
+def _stored_files(conn: sa.Connection, side: str, record_table: sa.Table, names: Sequence[str]
+                  ) -> list[tuple[str, str]]:
+    """(file, sha256) of every stored version of the files `names` of one side, in its records or
+    its quarantine."""
     q = _t(Quarantine)
-    moved: dict[str, str] = {}
-    for files in _chunks(candidates):
+    stored: list[tuple[str, str]] = []
+    for files in _chunks(names):
         from_records = sa.select(record_table.c.source_file, record_table.c.source_sha256).where(
             record_table.c.source_file.in_(files)
         )
         from_quarantine = sa.select(q.c.source_file, q.c.source_sha256).where(
             q.c.side == side, q.c.source_file.in_(files)
         )
-        for name, sha in conn.execute(sa.union(from_records, from_quarantine)).all():
-            if (name, sha) in wanted:
-                moved[name] = FILE_REPLACED
-    return moved
+        stored.extend((r[0], r[1]) for r in conn.execute(sa.union(from_records, from_quarantine)).all())
+    return stored
 
 
 def _load_by_file(conn: sa.Connection, table: sa.Table, frame: pd.DataFrame, actions: Mapping[str, str],
